@@ -1,0 +1,46 @@
+# Two commands on a fresh machine with Python 3.11 and make:
+#   make run   — install, migrate, load gazetteer + sample pages, demo login, serve
+#   make test  — install, lint, run every test
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+N ?= 200
+
+.PHONY: run test install migrate lint format bench-import bench-search clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --no-input -v 0
+
+run: migrate
+	$(PY) manage.py load_gazetteer
+	$(PY) manage.py import_pages fixtures/pages --publication 交城报 --publish
+	$(PY) manage.py create_demo_staff
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint
+	$(VENV)/bin/pytest
+
+bench-import: install
+	$(PY) bench/bench_import.py --pages $(N)
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache

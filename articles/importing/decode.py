@@ -1,0 +1,48 @@
+"""Bytes to text: UTF-8, UTF-8 with BOM, then GB18030 (what older PDF tools
+write on Chinese Windows); anything else is refused with a reason."""
+
+import unicodedata
+
+
+class DecodeError(ValueError):
+    """The bytes are not a text page; `code` says why, for tests and staff."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+EMPTY = "empty"
+BINARY = "binary"
+UNDECODABLE = "undecodable"
+
+
+def decode_page(data: bytes) -> str:
+    if not data.strip():
+        raise DecodeError("文件为空", EMPTY)
+    if b"\x00" in data[:4096] and not _looks_utf16(data):
+        raise DecodeError("文件是二进制数据，不是文本", BINARY)
+    encodings = ("utf-16",) if _looks_utf16(data) else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _mostly_control(text):
+            raise DecodeError("文件是二进制数据，不是文本", BINARY)
+        return text
+    raise DecodeError("无法识别文件编码（已尝试 UTF-8、GB18030）", UNDECODABLE)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    return data[:2] in (b"\xff\xfe", b"\xfe\xff")
+
+
+def _mostly_control(text: str) -> bool:
+    sample = text[:4000]
+    bad = sum(
+        1
+        for ch in sample
+        if unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\r\n\t"
+    )
+    return bad > max(8, len(sample) // 20)

@@ -1,0 +1,140 @@
+"""Which headline goes with which body: the words they share, weighed by how
+rare they are on the page, then one headline per body by an optimal
+assignment (not a greedy first pick)."""
+
+import math
+import re
+from functools import lru_cache
+
+import jieba
+
+from .text import compact
+
+jieba.setLogLevel(60)
+
+STOP_WORDS = frozenset(
+    "的 了 在 是 和 与 及 等 为 对 将 把 被 从 到 向 以 于 之 其 这 那 有 也 都 而 并 或 就 但 又 "
+    "一个 我们 他们 她们 你们 这个 那个 这些 那些 以及 进行 开展 工作 全面 不断 积极 推进 "
+    "通过 加强 实现 提升 坚持 相关 有关 今年 近日 日前 目前 同时 当日 据悉 记者 本报讯 本报".split()
+)
+_WORD_RE = re.compile(r"[\u4e00-\u9fff]{2,}|[A-Za-z0-9.]{2,}")
+
+
+@lru_cache(maxsize=4096)
+def content_words(text: str) -> tuple[str, ...]:
+    """The words of a headline or caption worth matching on."""
+    words = []
+    # Spaces in a headline separate phrases (守初心 担使命): cut each alone.
+    for phrase in text.split():
+        for word in jieba.lcut(compact(phrase)):
+            if _WORD_RE.fullmatch(word) and word not in STOP_WORDS:
+                words.append(word)
+    return tuple(dict.fromkeys(words))
+
+
+def _bigrams(text: str) -> set[str]:
+    flat = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", compact(text))
+    return {flat[i : i + 2] for i in range(len(flat) - 1)}
+
+
+class Matcher:
+    """Scores short texts (headlines, captions) against the page's bodies."""
+
+    def __init__(self, bodies: list[str]):
+        self.bodies = [compact(b) for b in bodies]
+        self._bigrams = [_bigrams(b) for b in self.bodies]
+
+    def _idf(self, word: str) -> float:
+        df = sum(1 for body in self.bodies if word in body)
+        return math.log((len(self.bodies) + 1) / (df + 0.5)) + 0.1
+
+    def score(self, text: str, body_index: int) -> float:
+        """0..1: how much of `text` the body `body_index` accounts for."""
+        body = self.bodies[body_index]
+        words = content_words(text)
+        word_score = 0.0
+        if words:
+            weights = {w: len(w) * self._idf(w) for w in words}
+            total = sum(weights.values())
+            word_score = sum(wt for w, wt in weights.items() if w in body) / total
+        grams = _bigrams(text)
+        gram_score = (
+            len(grams & self._bigrams[body_index]) / len(grams) if grams else 0.0
+        )
+        return 0.7 * word_score + 0.3 * gram_score
+
+    def scores(self, text: str) -> list[float]:
+        return [self.score(text, i) for i in range(len(self.bodies))]
+
+
+def assign(scores: list[list[float]], threshold: float) -> dict[int, int]:
+    """Optimal one-to-one assignment of rows (headlines) to columns (bodies)
+    maximising the total score; pairs under `threshold` are never made.
+    Returns {row: column}."""
+    rows = len(scores)
+    cols = len(scores[0]) if rows else 0
+    if not rows or not cols:
+        return {}
+    # Each row may also stay unassigned: add one dummy column per row.
+    size = max(rows, cols + rows)
+    big = 1e6
+    cost = [[0.0] * size for _ in range(size)]
+    for r in range(size):
+        for c in range(size):
+            if r < rows and c < cols:
+                s = scores[r][c]
+                cost[r][c] = -s if s >= threshold else big
+            else:
+                cost[r][c] = 0.0
+    match = _hungarian(cost)
+    return {
+        r: c
+        for r, c in enumerate(match[:rows])
+        if c < cols and scores[r][c] >= threshold
+    }
+
+
+def _hungarian(cost: list[list[float]]) -> list[int]:
+    """Minimum-cost perfect matching on a square matrix (Kuhn-Munkres,
+    O(n^3)); returns the column chosen for each row."""
+    n = len(cost)
+    inf = float("inf")
+    u = [0.0] * (n + 1)
+    v = [0.0] * (n + 1)
+    p = [0] * (n + 1)
+    way = [0] * (n + 1)
+    for i in range(1, n + 1):
+        p[0] = i
+        j0 = 0
+        minv = [inf] * (n + 1)
+        used = [False] * (n + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = p[j0], inf, 0
+            for j in range(1, n + 1):
+                if not used[j]:
+                    cur = cost[i0 - 1][j - 1] - u[i0] - v[j]
+                    if cur < minv[j]:
+                        minv[j], way[j] = cur, j0
+                    if minv[j] < delta:
+                        delta, j1 = minv[j], j
+            for j in range(n + 1):
+                if used[j]:
+                    u[p[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if p[j0] == 0:
+                break
+        while True:
+            j1 = way[j0]
+            p[j0] = p[j1]
+            j0 = j1
+            if j0 == 0:
+                break
+    result = [0] * n
+    for j in range(1, n + 1):
+        if p[j]:
+            result[p[j] - 1] = j - 1
+    return result

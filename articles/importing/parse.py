@@ -1,0 +1,533 @@
+"""From page text to articles: find the headline areas, cut the running text
+into bodies, match headlines to bodies, then bylines, captions and entities.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from . import bylines as by
+from .entities import Gazetteer, find_places, find_programs, find_tags
+from .headings import (
+    Candidate,
+    ZoneCaption,
+    is_box_line,
+    is_subtitle_line,
+    read_zone,
+    split_doubled,
+)
+from .layout import (
+    Line,
+    blocks,
+    is_heading_like,
+    is_spaced,
+    paragraph_per_line,
+    read_lines,
+)
+from .matching import Matcher, assign
+from .model import Leftover, ParsedArticle, ParsedByline, ParsedCaption, ParsedPage
+from .text import CJK, clean_inline, compact, ends_sentence, has_cjk
+
+__all__ = ["Gazetteer", "parse_page"]
+
+# Flags (the codes Article.Flag uses).
+NO_HEADLINE = "no_headline"
+JOINED = "joined_continuation"
+POSSIBLE_CONTINUATION = "possible_continuation"
+UNKNOWN_BYLINE = "unknown_byline"
+NEW_PROGRAM = "new_program"
+NEW_PLACE = "new_place"
+WEAK_HEADLINE = "weak_headline"
+
+HEADLINE_THRESHOLD = 0.3
+WEAK_HEADLINE_SCORE = 0.45
+CAPTION_THRESHOLD = 0.45
+# A caption goes to an article only when that article clearly wins: its score
+# at least this far above the runner-up's, proportionally.
+CAPTION_RUNNER_UP_RATIO = 0.55
+PHOTO_STORY_MAX = 300
+
+BRIEF_RE = re.compile(r"^\s*本报讯")
+_HARD_TERMINAL = "。…；"
+# Characters a sentence does not start with: a block opening with one of them
+# continues a sentence begun elsewhere on the page.
+_CONTINUING_START = set(
+    "，、。；：！？）》”’的地得了着过和与及或并而则也都就才又还把被让给向在是为"
+)
+
+
+@dataclass
+class Segment:
+    """A run of body lines that the page prints as one article's text."""
+
+    lines: list[Line] = field(default_factory=list)
+    subheads: set[int] = field(default_factory=set)  # line numbers
+    after_zone: int | None = None  # zone printed straight above, if any
+    parts: list["Segment"] = field(default_factory=list)  # joined continuations
+
+    @property
+    def first(self) -> Line:
+        return self.lines[0]
+
+    @property
+    def last(self) -> Line:
+        return self.lines[-1]
+
+
+def parse_page(text: str, *, gazetteer: Gazetteer | None = None) -> ParsedPage:
+    """Parse one page's text into articles, captions and leftovers.
+
+    Pure and deterministic: the same text and gazetteer give the same result.
+    Every printed character ends up in a body, a headline block, a byline,
+    a caption or the page's leftovers.
+    """
+    gazetteer = gazetteer or Gazetteer()
+    lines = read_lines(text)
+    page = ParsedPage()
+    if not lines:
+        return page
+    spaced = is_spaced(lines)
+    per_line = paragraph_per_line(lines)
+    groups = blocks(lines, spaced)
+    roles = _classify(groups, spaced)
+
+    segments, zones, mid_captions = _segments_and_zones(groups, roles)
+    segments = _join_continuations(segments)
+
+    candidates: list[Candidate] = []
+    zone_captions: list[ZoneCaption] = list(mid_captions)
+    for zone_id, zone_lines in enumerate(zones):
+        cands, caps, leftovers = read_zone(zone_lines, zone_id)
+        candidates.extend(cands)
+        zone_captions.extend(caps)
+        page.leftovers.extend(leftovers)
+    for order, cand in enumerate(candidates):
+        cand.order = order
+
+    articles = [_article_from_segment(seg, per_line) for seg in segments]
+    articles = [a for a in articles if a.body]
+    segments = [s for s, a in zip(segments, [None] * len(segments), strict=False)]
+    matcher = Matcher(
+        [a.body + " " + " ".join(b.name for b in a.bylines) for a in articles]
+    )
+    _match_headlines(articles, segments_for(articles), candidates, matcher, page)
+    page.captions = _captions(zone_captions, articles, matcher)
+    for position, article in enumerate(articles):
+        article.position = position
+        _entities(article, gazetteer)
+        if not article.headline:
+            article.flags.append(NO_HEADLINE)
+            article.suggested_headline = _suggest_headline(article.body)
+        article.flags = list(dict.fromkeys(article.flags))
+    page.articles = articles
+    return page
+
+
+# --- layout roles ---------------------------------------------------------
+
+BODY, ZONE, CAPTION, SUBHEAD = "body", "zone", "caption", "subhead"
+
+
+def _ends_article(line: Line) -> bool:
+    """The line closes an article: a byline or a photo credit at its end."""
+    if by.split_end_byline(line.text)[1]:
+        return True
+    return bool(by.photo_credit(line.text) or by.split_end_credit(line.text)[1])
+
+
+def _body_terminal(group: list[Line]) -> bool:
+    last = group[-1]
+    if any(is_subtitle_line(ln.text) or is_box_line(ln.text) for ln in group):
+        return False
+    if split_doubled(last.text):
+        return False
+    if _ends_article(last):
+        return True
+    text = last.clean
+    if not ends_sentence(text):
+        return False
+    stripped = text.rstrip("”’）」』》\"')")
+    if stripped and stripped[-1] in _HARD_TERMINAL:
+        return True
+    # ！ and ？ also end short headlines; trust them in running text only.
+    return "，" in text or last.width >= 0.8 * last.local_width
+
+
+def _classify(groups: list[list[Line]], spaced: bool) -> list[str]:
+    roles = [BODY] * len(groups)
+    last_body = max((i for i, g in enumerate(groups) if _body_terminal(g)), default=-1)
+    for i in range(last_body + 1, len(groups)):
+        roles[i] = ZONE
+    above_style = last_body == len(groups) - 1  # no headline area at the end
+    after_end = True
+    for i in range(last_body + 1):
+        group = groups[i]
+        first = group[0]
+        structural = any(
+            is_subtitle_line(ln.text) or is_box_line(ln.text) for ln in group
+        )
+        briefs = BRIEF_RE.match(first.clean)
+        if structural:
+            roles[i] = ZONE
+        elif len(group) == 1 and split_doubled(first.text):
+            roles[i] = CAPTION
+        elif briefs:
+            roles[i] = BODY
+        elif (
+            spaced
+            and len(group) >= 3
+            and all(ln.width < 0.9 * ln.local_width for ln in group)
+            and not group[-1].terminal
+        ):
+            roles[i] = CAPTION
+        elif (
+            all(is_heading_like(ln) for ln in group)
+            and i < last_body
+            and (len(group) >= 2 or first.width <= 0.7 * first.local_width)
+        ):
+            if (after_end or above_style) and not (
+                i > 0 and roles[i - 1] == ZONE and False
+            ):
+                roles[i] = ZONE
+            elif len(group) >= 2 or not spaced:
+                roles[i] = SUBHEAD
+        if roles[i] == ZONE:
+            after_end = True
+        elif roles[i] in (BODY, SUBHEAD):
+            after_end = roles[i] == BODY and (
+                _ends_article(group[-1]) or (above_style and group[-1].terminal)
+            )
+    return roles
+
+
+def _segments_and_zones(groups, roles):
+    """Cut body lines into segments and collect headline areas and the
+    captions printed among the text."""
+    segments: list[Segment] = []
+    zones: list[list[Line]] = []
+    captions: list[ZoneCaption] = []
+    body_lines = [
+        ln
+        for g, r in zip(groups, roles, strict=True)
+        if r in (BODY, SUBHEAD)
+        for ln in g
+    ]
+    leads_common = sum(1 for ln in body_lines if ln.lead) > 0.25 * max(
+        len(body_lines), 1
+    )
+    current: Segment | None = None
+    prev_role = None
+    for group, role in zip(groups, roles, strict=True):
+        if role == ZONE:
+            if prev_role == ZONE and zones:
+                zones[-1].extend(group)
+            else:
+                zones.append(list(group))
+            current = None
+        elif role == CAPTION:
+            text = clean_inline("".join(compact(ln.text) for ln in group))
+            doubled = split_doubled(group[0].text) if len(group) == 1 else None
+            for cap in doubled or [text]:
+                captions.append(ZoneCaption(cap, group[0].no, 10_000 + group[0].no))
+        else:
+            for line in group:
+                starts_new = (
+                    current is None
+                    or BRIEF_RE.match(line.clean)
+                    or _ends_article(current.last)
+                    or (line.lead and not leads_common and current.last.terminal)
+                )
+                if starts_new:
+                    current = Segment(
+                        after_zone=len(zones) - 1 if prev_role == ZONE else None
+                    )
+                    segments.append(current)
+                current.lines.append(line)
+                if role == SUBHEAD:
+                    current.subheads.add(line.no)
+        prev_role = role if role != CAPTION else prev_role
+    return segments, zones, captions
+
+
+# --- continuations ----------------------------------------------------------
+
+
+def _ends_mid(seg: Segment) -> bool:
+    return not seg.last.terminal and not _ends_article(seg.last)
+
+
+def _starts_mid(seg: Segment) -> bool:
+    first = seg.first
+    if first.lead or BRIEF_RE.match(first.clean):
+        return False
+    return bool(first.clean) and first.clean[0] in _CONTINUING_START
+
+
+def _join_continuations(segments: list[Segment]) -> list[Segment]:
+    """An article interrupted by another continues further down: a body that
+    stops mid-sentence joins the next body that starts mid-sentence."""
+    result: list[Segment] = []
+    taken: set[int] = set()
+    for i, seg in enumerate(segments):
+        if i in taken:
+            continue
+        result.append(seg)
+        tail = seg
+        while _ends_mid(tail):
+            partner = next(
+                (
+                    j
+                    for j in range(i + 1, len(segments))
+                    if j not in taken and _starts_mid(segments[j])
+                ),
+                None,
+            )
+            if partner is None:
+                break
+            taken.add(partner)
+            seg.parts.append(segments[partner])
+            tail = segments[partner]
+    return result
+
+
+# --- bodies -----------------------------------------------------------------
+
+
+def _paragraphs(lines: list[Line], subheads: set[int], per_line: bool) -> list[str]:
+    paragraphs: list[str] = []
+    current: list[str] = []
+
+    def flush():
+        if current:
+            paragraphs.append(_join_lines(current))
+            current.clear()
+
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if line.no in subheads:
+            flush()
+            current.append(line.text)
+            if nxt is None or nxt.no not in subheads or nxt.gap > 0:
+                flush()
+            continue
+        current.append(line.text)
+        if nxt is None:
+            continue
+        if per_line and (line.terminal or line.width >= 30):
+            flush()
+        elif line.terminal and (
+            line.width < max(line.local_width, nxt.width) - 1.5
+            or nxt.lead
+            or BRIEF_RE.match(nxt.clean)
+        ):
+            flush()
+    flush()
+    return [p for p in paragraphs if p]
+
+
+def _join_lines(parts: list[str]) -> str:
+    out = parts[0].strip()
+    for part in parts[1:]:
+        part = part.strip()
+        if (
+            out
+            and part
+            and out[-1].isascii()
+            and out[-1].isalpha()
+            and part[0].isascii()
+            and part[0].isalpha()
+        ):
+            out += " " + part
+        else:
+            out += part
+    return out
+
+
+def _article_from_segment(seg: Segment, per_line: bool) -> ParsedArticle:
+    pieces = [seg, *seg.parts]
+    paragraphs: list[str] = []
+    for piece in pieces:
+        paragraphs.extend(_paragraphs(piece.lines, piece.subheads, per_line))
+    article = ParsedArticle(
+        body="", first_line=seg.first.no, last_line=pieces[-1].last.no
+    )
+    credits: list[ParsedByline] = []
+    if paragraphs:
+        first, start_bylines = by.split_start_byline(paragraphs[0])
+        if start_bylines:
+            paragraphs[0] = first
+            article.bylines.extend(start_bylines)
+        last, end_bylines = by.split_end_byline(paragraphs[-1])
+        if not end_bylines:
+            credit = by.photo_credit(paragraphs[-1])
+            if credit:
+                last, credits = "", credit
+            else:
+                last, credits = by.split_end_credit(paragraphs[-1])
+        paragraphs[-1] = last.strip()
+        article.bylines.extend(end_bylines)
+        article.bylines.extend(credits)
+    paragraphs = [clean_inline(p) for p in paragraphs]
+    article.body = "\n\n".join(p for p in paragraphs if p)
+    if BRIEF_RE.match(article.body):
+        article.kind = "brief"
+    elif credits and len(compact(article.body)) <= PHOTO_STORY_MAX:
+        article.kind = "photo"
+    if seg.parts:
+        article.flags.append(JOINED)
+    elif _ends_mid(seg) or _starts_mid(seg):
+        article.flags.append(POSSIBLE_CONTINUATION)
+    if any(not b.certain for b in article.bylines):
+        article.flags.append(UNKNOWN_BYLINE)
+    article._segment = seg  # used for headline adjacency, dropped after parsing
+    return article
+
+
+def segments_for(articles: list[ParsedArticle]) -> list[Segment]:
+    return [a.__dict__.pop("_segment") for a in articles]
+
+
+# --- headlines ----------------------------------------------------------------
+
+
+def _match_headlines(articles, segments, candidates, matcher, page):
+    if not articles or not candidates:
+        page.leftovers.extend(
+            Leftover("headline", c.headline, c.first_line) for c in candidates
+        )
+        return
+    scores = []
+    for cand in candidates:
+        row = matcher.scores(cand.match_text())
+        for j, seg in enumerate(segments):
+            if (
+                seg.after_zone is not None
+                and seg.after_zone == cand.zone
+                and row[j] > 0.15
+            ):
+                last_in_zone = max(c.order for c in candidates if c.zone == cand.zone)
+                if cand.order == last_in_zone:
+                    row[j] += 0.1  # printed straight above this body
+            if cand.bylines:
+                names = {b.name for b in articles[j].bylines}
+                if names and names == {b.name for b in cand.bylines}:
+                    row[j] += 0.1
+                elif not names:
+                    row[j] += 0.05
+        scores.append(row)
+    chosen = assign(scores, HEADLINE_THRESHOLD)
+    by_article: dict[int, Candidate] = {}
+    for row, col in chosen.items():
+        by_article[col] = candidates[row]
+    # A headline printed as two separate lines: the unmatched line next to a
+    # matched one, pointing at the same body, is its other half.
+    for row, cand in enumerate(candidates):
+        if row in chosen or cand.subtitle or cand.bylines or cand.kicker:
+            continue
+        best = max(range(len(articles)), key=lambda j: scores[row][j])
+        owner = by_article.get(best)
+        if (
+            owner is None
+            or scores[row][best] < HEADLINE_THRESHOLD
+            or owner.zone != cand.zone
+        ):
+            continue
+        if abs(owner.order - cand.order) == 1:
+            if cand.order < owner.order:
+                owner.before.append(cand.headline)
+            else:
+                owner.extra.append(cand.headline)
+            chosen[row] = best
+    for row, cand in enumerate(candidates):
+        if row not in chosen:
+            page.leftovers.append(Leftover("headline", cand.headline, cand.first_line))
+            for b in cand.bylines:
+                page.leftovers.append(Leftover("byline", b.name, cand.first_line))
+    for col, cand in by_article.items():
+        article = articles[col]
+        article.headline = cand.headline
+        article.kicker = cand.kicker
+        article.subtitle = cand.subtitle
+        if not article.bylines:
+            article.bylines = list(cand.bylines)
+        if any(not b.certain for b in cand.bylines):
+            article.flags.append(UNKNOWN_BYLINE)
+        row = candidates.index(cand)
+        if scores[row][col] < WEAK_HEADLINE_SCORE:
+            article.flags.append(WEAK_HEADLINE)
+
+
+def _suggest_headline(body: str) -> str:
+    text = BRIEF_RE.sub("", body).strip()
+    sentence = re.split(r"[。！？\n]", text, maxsplit=1)[0]
+    if len(sentence) > 30:
+        clause = re.split(r"[，；：]", sentence)
+        sentence = clause[0] if 6 <= len(clause[0]) <= 30 else sentence[:30]
+    return sentence.strip("“”\"' ")
+
+
+# --- captions -----------------------------------------------------------------
+
+
+def _captions(
+    zone_captions: list[ZoneCaption], articles, matcher
+) -> list[ParsedCaption]:
+    seen: set[str] = set()
+    unique: list[ZoneCaption] = []
+    for cap in zone_captions:
+        key = compact(cap.text)
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(cap)
+    unique.sort(key=lambda c: c.line)
+    choices: list[int | None] = []
+    confident: dict[int, int] = {}
+    for cap in unique:
+        key = compact(cap.text)
+        owner = None
+        verbatim = [j for j, a in enumerate(articles) if key in compact(a.body)]
+        if len(verbatim) == 1:
+            owner = verbatim[0]
+        elif articles:
+            row = matcher.scores(cap.text)
+            ranked = sorted(range(len(row)), key=lambda j: row[j], reverse=True)
+            best = ranked[0]
+            second = row[ranked[1]] if len(ranked) > 1 else 0.0
+            if (
+                row[best] >= CAPTION_THRESHOLD
+                and second <= CAPTION_RUNNER_UP_RATIO * row[best]
+            ):
+                owner = best
+        choices.append(owner)
+        if owner is not None:
+            confident.setdefault(cap.group, owner)
+    result = []
+    for position, (cap, owner) in enumerate(zip(unique, choices, strict=True)):
+        if owner is None:
+            owner = confident.get(cap.group)  # printed on one line with a clear one
+        result.append(
+            ParsedCaption(text=cap.text, article_index=owner, position=position)
+        )
+    return result
+
+
+# --- entities -----------------------------------------------------------------
+
+
+def _entities(article: ParsedArticle, gazetteer: Gazetteer) -> None:
+    text = "\n".join(
+        p
+        for p in (article.kicker, article.headline, article.subtitle, article.body)
+        if p
+    )
+    article.places = find_places(text, gazetteer)
+    if any(not p.known for p in article.places):
+        article.flags.append(NEW_PLACE)
+    known, proposed = find_programs(text, gazetteer)
+    article.programs = known
+    article.new_programs = proposed
+    if proposed:
+        article.flags.append(NEW_PROGRAM)
+    article.tags = find_tags(text) if has_cjk(text) else []
+
+
+_ = (CJK,)

@@ -1,0 +1,180 @@
+"""Character-level clean-up: alignment spaces, ASCII punctuation in Chinese
+text, control characters.  Every function takes and returns a string."""
+
+import re
+import unicodedata
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Full-width punctuation that lives in Chinese text.
+CJK_PUNCT = "，。、；：？！…—·“”‘’（）《》〈〉【】「」『』〔〕～"
+_CJK_RE = re.compile(f"[{CJK}]")
+CJK_OR_PUNCT = f"{CJK}{CJK_PUNCT}"
+
+# A sentence is over at these; closing quotes/brackets may follow.
+TERMINAL = "。！？…；"
+CLOSERS = "”’）」』》\"')"
+_TERMINAL_RE = re.compile(f"[{TERMINAL}][{re.escape(CLOSERS)}]*$")
+
+_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000\u202f\u205f]+")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe]")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK_RE.match(ch))
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RE.search(text))
+
+
+def cjk_count(text: str) -> int:
+    return len(_CJK_RE.findall(text))
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROL_RE.sub("", text)
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits and Latin letters to ASCII (２０１９ → 2019); the
+    full-width punctuation of Chinese text stays as it is."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if (
+            0xFF10 <= code <= 0xFF19
+            or 0xFF21 <= code <= 0xFF3A
+            or 0xFF41 <= code <= 0xFF5A
+        ):
+            out.append(chr(code - 0xFEE0))
+        elif ch == "\u3000":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _keeps_space(left: str, right: str) -> bool:
+    """A space survives only between two Latin/number words (`PM2.5 monitor`)."""
+    return (left.isascii() and left.isalnum()) and (right.isascii() and right.isalnum())
+
+
+def remove_alignment_spaces(text: str) -> str:
+    """Drop the spaces page layout puts between characters (`困 户 ，她`),
+    around numbers (`在 1500 元`) and inside brackets; keep one space between
+    Latin words."""
+    parts = _SPACE_RE.split(text.strip())
+    if len(parts) == 1:
+        return parts[0]
+    out = parts[0]
+    for part in parts[1:]:
+        if not part:
+            continue
+        if out and _keeps_space(out[-1], part[0]):
+            out += " " + part
+        else:
+            out += part
+    return out
+
+
+_ASCII_TO_FULL = {
+    ",": "，",
+    ":": "：",
+    ";": "；",
+    "!": "！",
+    "?": "？",
+    "(": "（",
+    ")": "）",
+}
+
+
+def _cjk_context(text: str, i: int) -> bool:
+    """Is position i (an ASCII punctuation mark) inside Chinese text?"""
+    left = text[i - 1] if i > 0 else ""
+    right = text[i + 1] if i + 1 < len(text) else ""
+    if left.isdigit() and right.isdigit():
+        return False  # 1,000 and 10:30 stay ASCII
+    near = text[max(0, i - 2) : i] + text[i + 1 : i + 3]
+    return any(is_cjk(c) or c in CJK_PUNCT for c in near)
+
+
+def fix_punctuation(text: str) -> str:
+    """ASCII punctuation in Chinese context becomes full width; numbers and
+    Latin keep theirs (PM2.5, 1.988, 10:30)."""
+    if not has_cjk(text):
+        return text
+    chars = list(text)
+    for i, ch in enumerate(chars):
+        if ch in _ASCII_TO_FULL and _cjk_context(text, i):
+            if ch in "()":
+                chars[i] = _paren(text, i)
+            else:
+                chars[i] = _ASCII_TO_FULL[ch]
+        elif ch == "." and i > 0 and is_cjk(text[i - 1]):
+            nxt = text[i + 1] if i + 1 < len(text) else ""
+            if not (nxt.isascii() and nxt.isalnum()):
+                chars[i] = "。"
+    return _fix_quotes("".join(chars))
+
+
+def _paren(text: str, i: int) -> str:
+    # A bracket pair is converted only when it encloses or touches Chinese:
+    # (2019) next to Latin stays, (孙宝忠) becomes （孙宝忠）.
+    return _ASCII_TO_FULL[text[i]]
+
+
+def _fix_quotes(text: str) -> str:
+    if '"' not in text:
+        return text
+    out, opening = [], True
+    for i, ch in enumerate(text):
+        if ch == '"' and _cjk_context(text, i):
+            out.append("“" if opening else "”")
+            opening = not opening
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def clean_inline(text: str) -> str:
+    """One line or paragraph of page text to clean text."""
+    text = strip_controls(normalize_width(text))
+    text = remove_alignment_spaces(text)
+    return fix_punctuation(text)
+
+
+def clean_heading(text: str) -> str:
+    """Headline lines keep a single space between phrases (`守初心 担使命`),
+    but lose alignment spaces when every character is spaced out."""
+    text = strip_controls(normalize_width(text)).strip()
+    tokens = _SPACE_RE.split(text)
+    if len(tokens) >= 3 and sum(len(t) == 1 for t in tokens) >= len(tokens) - 1:
+        return clean_inline(text)
+    out = ""
+    for token in (t for t in tokens if t):
+        # Spaces around numbers are alignment (发放了 600 多个); spaces
+        # between Chinese phrases are the headline's own (守初心 担使命).
+        if (
+            out
+            and not (out[-1].isdigit() or token[0].isdigit())
+            or (out and _keeps_space(out[-1], token[0]))
+        ):
+            out += " " + token
+        else:
+            out += token
+    return fix_punctuation(out)
+
+
+def compact(text: str) -> str:
+    """Text with every space removed, for comparisons."""
+    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).replace(" ", "")
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_TERMINAL_RE.search(text.rstrip()))
+
+
+def visual_length(text: str) -> float:
+    """Width of a line in Chinese characters: ASCII counts half."""
+    text = _SPACE_RE.sub("", text)
+    return sum(0.5 if ch.isascii() else 1.0 for ch in text)

@@ -1,0 +1,270 @@
+"""The archive's data: pages as printed, the articles cut from them, and the
+places and programs they mention.  Logic that writes lives in services.py."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+
+def split_aliases(value: str) -> list[str]:
+    """Aliases are typed by staff as one field: 交城, 交城县 / 交城县、交城."""
+    for sep in "，、,;；\n":
+        value = value.replace(sep, " ")
+    return [alias for alias in value.split() if alias]
+
+
+class Page(models.Model):
+    filename = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True, editable=False)
+    raw_text = models.TextField("原始文本")
+    publication = models.CharField("报纸", max_length=100, blank=True, db_index=True)
+    issue_date = models.DateField("出版日期", null=True, blank=True, db_index=True)
+    page_label = models.CharField("版次", max_length=50, blank=True)
+    # What the importer could not place in an article (unmatched headline lines,
+    # banners, stray fragments), kept so nothing on the page is lost from view.
+    leftovers = models.JSONField("未归属文本", default=list, blank=True)
+    imported_at = models.DateTimeField("导入时间", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "版面"
+        verbose_name_plural = "版面"
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self):
+        parts = [self.publication, str(self.issue_date or ""), self.page_label]
+        label = " ".join(p for p in parts if p)
+        return f"{self.filename}（{label}）" if label else self.filename
+
+    def get_absolute_url(self):
+        return reverse("admin:articles_page_change", args=[self.pk])
+
+
+class Place(models.Model):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", "省"
+        PREFECTURE = "prefecture", "地级市"
+        COUNTY = "county", "县/区"
+        COUNTY_CITY = "county_city", "县级市"
+        TOWN = "town", "镇"
+        TOWNSHIP = "township", "乡"
+        VILLAGE = "village", "村"
+        COMMUNITY = "community", "社区/小区"
+        OTHER = "other", "其他"
+
+    name = models.CharField("名称", max_length=100)
+    slug = models.SlugField("网址名", max_length=120, unique=True, allow_unicode=True)
+    kind = models.CharField(
+        "类别", max_length=20, choices=Kind.choices, default=Kind.OTHER
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    aliases = models.CharField(
+        "别名", max_length=500, blank=True, help_text="多个别名用逗号或顿号分隔"
+    )
+    # Gazetteer rows are confirmed; names the importer proposes wait for staff.
+    is_confirmed = models.BooleanField("已确认", default=True)
+
+    class Meta:
+        verbose_name = "地名"
+        verbose_name_plural = "地名"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "parent"], name="place_unique_name_in_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="place_unique_root_name",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="place_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:place_detail", args=[self.slug])
+
+    def alias_list(self) -> list[str]:
+        return split_aliases(self.aliases)
+
+    def ancestors(self) -> list["Place"]:
+        """From the province down to the direct parent."""
+        chain, node, seen = [], self.parent, {self.pk}
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    def path(self) -> str:
+        return " > ".join([p.name for p in self.ancestors()] + [self.name])
+
+
+class Program(models.Model):
+    name = models.CharField("名称", max_length=100, unique=True)
+    slug = models.SlugField("网址名", max_length=120, unique=True, allow_unicode=True)
+    aliases = models.CharField(
+        "别名", max_length=500, blank=True, help_text="多个别名用逗号或顿号分隔"
+    )
+    description = models.TextField("简介", blank=True)
+    is_confirmed = models.BooleanField("已确认", default=True)
+
+    class Meta:
+        verbose_name = "政策项目"
+        verbose_name_plural = "政策项目"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:program_detail", args=[self.slug])
+
+    def alias_list(self) -> list[str]:
+        return split_aliases(self.aliases)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def flagged(self):
+        return self.exclude(flags=[])
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "文章"
+        BRIEF = "brief", "简讯"
+        PHOTO = "photo", "图片新闻"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        REVIEW = "review", "待审"
+        PUBLISHED = "published", "已发布"
+
+    # Review flags: why staff should look at an article.  Codes, so tests and
+    # filters can name them; labels are what the admin shows.
+    class Flag(models.TextChoices):
+        NO_HEADLINE = "no_headline", "版面上没有标题"
+        JOINED = "joined_continuation", "已拼接转续文字"
+        POSSIBLE_CONTINUATION = "possible_continuation", "疑似被截断或转续"
+        UNKNOWN_BYLINE = "unknown_byline", "署名不确定"
+        NO_BYLINE = "no_byline", "未找到署名"
+        NEW_PROGRAM = "new_program", "发现新的政策项目"
+        NEW_PLACE = "new_place", "发现新的地名"
+        WEAK_HEADLINE = "weak_headline", "标题匹配把握不大"
+
+    headline = models.CharField("标题", max_length=300, blank=True)
+    kicker = models.CharField("引题", max_length=300, blank=True)
+    subtitle = models.CharField("副题", max_length=300, blank=True)
+    suggested_headline = models.CharField(
+        "建议标题", max_length=300, blank=True, help_text="由正文首句生成，仅供编辑参考"
+    )
+    slug = models.SlugField("网址名", max_length=200, unique=True, allow_unicode=True)
+    body = models.TextField("正文", help_text="段落之间空一行")
+    kind = models.CharField(
+        "体裁", max_length=10, choices=Kind.choices, default=Kind.ARTICLE
+    )
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=Status.choices,
+        default=Status.REVIEW,
+        db_index=True,
+    )
+    pub_date = models.DateField("发表日期", null=True, blank=True, db_index=True)
+    page = models.ForeignKey(
+        Page,
+        verbose_name="来源版面",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    position = models.PositiveIntegerField("版面内顺序", default=0)
+    places = models.ManyToManyField(
+        Place, verbose_name="地名", blank=True, related_name="articles"
+    )
+    programs = models.ManyToManyField(
+        Program, verbose_name="政策项目", blank=True, related_name="articles"
+    )
+    tags = TaggableManager("标签", blank=True)
+    flags = models.JSONField("审核提示", default=list, blank=True)
+    # Set when staff change an article, so a re-import (--replace) keeps it.
+    is_edited = models.BooleanField("已人工编辑", default=False)
+    # Optimistic locking: a save carrying an older version is refused.
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "稿件"
+        verbose_name_plural = "稿件"
+        ordering = ["-pub_date", "-id"]
+        indexes = [
+            models.Index(
+                fields=["status", "-pub_date", "-id"], name="article_public_order"
+            ),
+            models.Index(fields=["page", "position"], name="article_page_position"),
+        ]
+
+    def __str__(self):
+        return self.headline or self.suggested_headline or f"（无标题 #{self.pk}）"
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", args=[self.slug])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n\n") if p.strip()]
+
+    def flag_labels(self) -> list[str]:
+        labels = dict(self.Flag.choices)
+        return [labels.get(code, code) for code in self.flags]
+
+
+class Caption(models.Model):
+    text = models.TextField("图片说明")
+    page = models.ForeignKey(
+        Page,
+        verbose_name="来源版面",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="captions",
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name="所属稿件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="captions",
+    )
+    position = models.PositiveIntegerField("版面内顺序", default=0)
+
+    class Meta:
+        verbose_name = "图片说明"
+        verbose_name_plural = "图片说明"
+        ordering = ["page", "position", "id"]
+
+    def __str__(self):
+        return self.text[:40]

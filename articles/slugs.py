@@ -1,0 +1,34 @@
+"""Readable slugs from Chinese headlines: 交城举行… → jiao-cheng-ju-xing-…"""
+
+import re
+
+from pypinyin import Style, lazy_pinyin
+
+MAX_SLUG = 80
+
+
+def pinyin_slug(text: str, *, max_length: int = MAX_SLUG) -> str:
+    """Lower-case ASCII slug of a Chinese (or mixed) text; '' when nothing
+    readable is left."""
+    words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    parts: list[str] = []
+    for word in words:
+        for piece in re.findall(r"[A-Za-z0-9]+", word.replace("ü", "v")):
+            parts.append(piece.lower())
+    slug = ""
+    for part in parts:
+        candidate = f"{slug}-{part}" if slug else part
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug
+
+
+def unique_slug(base: str, taken) -> str:
+    """`base`, or `base-2`, `base-3` … whichever `taken(slug)` says is free."""
+    if not taken(base):
+        return base
+    n = 2
+    while taken(f"{base}-{n}"):
+        n += 1
+    return f"{base}-{n}"

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .models import Byline, Person
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "affiliation", "aliases", "byline_count", "created_at"]
+    list_filter = ["affiliation"]
+    search_fields = ["name", "aliases", "affiliation"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_bylines=Count("bylines"))
+
+    @admin.display(description="署名次数", ordering="n_bylines")
+    def byline_count(self, obj):
+        return obj.n_bylines
+
+
+@admin.register(Byline)
+class BylineAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "article_link", "order"]
+    list_filter = ["role"]
+    search_fields = ["person__name", "article__headline"]
+    autocomplete_fields = ["person", "article"]
+    list_select_related = ["person", "article"]
+
+    @admin.display(description="稿件")
+    def article_link(self, obj):
+        url = reverse("admin:articles_article_change", args=[obj.article_id])
+        return format_html('<a href="{}">{}</a>', url, str(obj.article))
