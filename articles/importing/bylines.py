@@ -5,6 +5,7 @@ import re
 
 from .model import ParsedByline
 from .text import CJK, normalize_width
+from .words import is_common_word
 
 WRITER = "writer"
 PHOTOGRAPHER = "photographer"
@@ -92,6 +93,8 @@ def looks_like_name(name: str) -> bool:
 def name_is_certain(name: str) -> bool:
     if not looks_like_name(name) or len(name) > 4:
         return False
+    if is_common_word(name, min_frequency=50):
+        return False  # 居民, 群众: a surname character starting an ordinary word
     return name[0] in SURNAMES or name[:2] in COMPOUND_SURNAMES
 
 
@@ -185,9 +188,7 @@ def parse_byline_text(
 _BRACKET_END_RE = re.compile(r"[（(]([^（）()]{2,60})[）)]\s*$")
 _BRACKET_START_RE = re.compile(r"^(本报讯)\s*[（(]([^（）()]{2,60})[）)]\s*")
 _BOX_RE = re.compile(r"^[□■◇◆☆★●○▲△]\s*")
-_CREDIT_RE = re.compile(
-    f"^[（(]?\\s*((?:[{CJK}/／:：]+\\s*){{1,8}}?)\\s*摄影?\\s*[）)]?$"
-)
+_CREDIT_RE = re.compile(f"^[（(]?[{CJK}/／:：\\s]{{2,30}}?摄影?\\s*[）)]?$")
 
 
 def split_end_byline(text: str) -> tuple[str, list[ParsedByline]]:
@@ -228,7 +229,7 @@ def is_box_line(line: str) -> bool:
 def photo_credit(line: str) -> list[ParsedByline] | None:
     """`王 强 摄`, `（王强 摄）`, `本报记者 王强 摄影` after a photo story."""
     stripped = line.strip()
-    if not _CREDIT_RE.match(stripped):
+    if len(stripped) > 40 or not _CREDIT_RE.match(stripped):
         return None
     inner = stripped.strip("（）() ")
     inner = re.sub(r"\s*摄影?$", "", inner)
@@ -245,10 +246,15 @@ def photo_credit(line: str) -> list[ParsedByline] | None:
 
 def split_end_credit(text: str) -> tuple[str, list[ParsedByline]]:
     """A photo story's last line may carry its credit after the text: `…。 王强 摄`."""
-    match = re.search(f"(?:^|[。！？”\\s])((?:[{CJK}]\\s*){{2,12}}摄影?)\\s*$", text)
+    if not text.rstrip().endswith(("摄", "摄影")):
+        return text, []
+    match = re.search(
+        f"(?:^|[。！？”\\s])([{CJK}][{CJK}\\s]{{1,24}}摄影?)\\s*$", text[-40:]
+    )
     if not match:
         return text, []
     credit = photo_credit(match.group(1))
     if not credit:
         return text, []
-    return text[: match.start(1)].rstrip(), credit
+    cut = len(text) - len(text[-40:]) + match.start(1)
+    return text[:cut].rstrip(), credit

@@ -16,6 +16,7 @@ import jieba.posseg
 
 from .model import ParsedPlace
 from .text import CJK
+from .words import is_common_word
 
 PLACE_SUFFIXES = {
     "省": "province",
@@ -125,8 +126,7 @@ def _alternation(names: tuple[str, ...]) -> re.Pattern | None:
 def _is_common_word(word: str) -> bool:
     """A common non-place word (贫困, 行政, 移民, 中心 …) before a suffix means
     贫困村 is a category, not a village's name."""
-    tag = jieba.posseg.dt.word_tag_tab.get(word)
-    return tag is not None and not tag.startswith(("ns", "nr", "nz"))
+    return is_common_word(word)
 
 
 def find_places(text: str, gazetteer: Gazetteer) -> list[ParsedPlace]:
@@ -203,7 +203,7 @@ def _suffix_candidates(text: str, known_spans: list[tuple[int, int]]):
             if not re.match(f"[{CJK}]", ch) or (i - 1) in covered or ch in _LEFT_STOPS:
                 break
             i -= 1
-        if _inside_common_word(text, i, m.start(), end):
+        if suffix != "家庄" and _inside_common_word(text, i, m.start(), end):
             continue
         stem = _name_stem(text[i : m.start()])
         if suffix == "家庄":

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from statistics import median
 
+from .bylines import photo_credit, split_end_byline
 from .text import (
     clean_inline,
     ends_sentence,
@@ -32,9 +33,7 @@ class Line:
     width: float  # printed width in Chinese characters
     local_width: float = 0.0  # typical column width around this line
 
-    @property
-    def terminal(self) -> bool:
-        return ends_sentence(self.clean)
+    terminal: bool = False  # ends a sentence, or an article (byline, credit)
 
 
 def read_lines(text: str) -> list[Line]:
@@ -49,6 +48,9 @@ def read_lines(text: str) -> list[Line]:
             continue
         lead = bool(_LEAD_RE.match(raw))
         clean = clean_inline(stripped)
+        terminal = ends_sentence(clean) or bool(
+            split_end_byline(stripped)[1] or photo_credit(stripped)
+        )
         lines.append(
             Line(
                 no=no,
@@ -57,6 +59,7 @@ def read_lines(text: str) -> list[Line]:
                 gap=gap if lines else 1,
                 clean=clean,
                 width=visual_length(clean),
+                terminal=terminal,
             )
         )
         gap = 0
@@ -65,30 +68,31 @@ def read_lines(text: str) -> list[Line]:
 
 
 def _set_local_widths(lines: list[Line], radius: int = 8) -> None:
-    """Column width near each line: the median of its neighbours' widths,
-    leaving out the very short last lines of paragraphs."""
+    """Column width near each line: the upper quartile of its neighbours'
+    widths, so short paragraph ends and headlines do not drag it down."""
     widths = [ln.width for ln in lines]
     for i, line in enumerate(lines):
-        window = [w for w in widths[max(0, i - radius) : i + radius + 1] if w >= 6]
-        line.local_width = median(window) if window else max(line.width, 1.0)
+        window = sorted(
+            w for w in widths[max(0, i - radius) : i + radius + 1] if w >= 6
+        )
+        line.local_width = (
+            window[(3 * len(window)) // 4] if window else max(line.width, 1.0)
+        )
 
 
 def is_spaced(lines: list[Line]) -> bool:
     """True for column-wrapped pages with a blank line after every line."""
-    if len(lines) < 4:
+    if len(lines) < 3:
         return False
     spaced = sum(1 for ln in lines[1:] if ln.gap > 0)
     return spaced >= 0.6 * (len(lines) - 1)
 
 
 def paragraph_per_line(lines: list[Line]) -> bool:
-    """Pages that print each paragraph on one line, however long."""
-    long_lines = [ln for ln in lines if ln.width >= 8]
-    if len(long_lines) < 3:
-        return False
-    return median(ln.width for ln in long_lines) >= 40 and sum(
-        1 for ln in long_lines if ln.terminal
-    ) >= 0.5 * len(long_lines)
+    """Pages that print each paragraph on one line, however long: their
+    paragraph-ending lines are long, where a column's are short."""
+    ends = [ln.width for ln in lines if ln.terminal]
+    return len(ends) >= 2 and median(ends) >= 28
 
 
 def blocks(lines: list[Line], spaced: bool) -> list[list[Line]]:
@@ -119,6 +123,6 @@ def is_heading_like(line: Line) -> bool:
     """Short, no sentence-final punctuation, not cut off at a comma."""
     return (
         not line.terminal
-        and line.width <= max(0.8 * line.local_width, 6)
+        and line.width <= min(max(0.8 * line.local_width, 6), 36)
         and not line.clean.endswith(("，", "、", "；", "：", ","))
     )

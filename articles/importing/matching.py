@@ -45,7 +45,9 @@ class Matcher:
         self._bigrams = [_bigrams(b) for b in self.bodies]
 
     def _idf(self, word: str) -> float:
-        df = sum(1 for body in self.bodies if word in body)
+        # A word no body has is as telling as one that only one body has:
+        # it should not outweigh the words that do match.
+        df = max(1, sum(1 for body in self.bodies if word in body))
         return math.log((len(self.bodies) + 1) / (df + 0.5)) + 0.1
 
     def score(self, text: str, body_index: int) -> float:

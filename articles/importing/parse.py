@@ -40,7 +40,7 @@ WEAK_HEADLINE = "weak_headline"
 
 HEADLINE_THRESHOLD = 0.3
 WEAK_HEADLINE_SCORE = 0.45
-CAPTION_THRESHOLD = 0.45
+CAPTION_THRESHOLD = 0.35
 # A caption goes to an article only when that article clearly wins: its score
 # at least this far above the runner-up's, proportionally.
 CAPTION_RUNNER_UP_RATIO = 0.55
@@ -91,7 +91,6 @@ def parse_page(text: str, *, gazetteer: Gazetteer | None = None) -> ParsedPage:
     roles = _classify(groups, spaced)
 
     segments, zones, mid_captions = _segments_and_zones(groups, roles)
-    segments = _join_continuations(segments)
 
     candidates: list[Candidate] = []
     zone_captions: list[ZoneCaption] = list(mid_captions)
@@ -103,13 +102,14 @@ def parse_page(text: str, *, gazetteer: Gazetteer | None = None) -> ParsedPage:
     for order, cand in enumerate(candidates):
         cand.order = order
 
-    articles = [_article_from_segment(seg, per_line) for seg in segments]
-    articles = [a for a in articles if a.body]
-    segments = [s for s, a in zip(segments, [None] * len(segments), strict=False)]
-    matcher = Matcher(
-        [a.body + " " + " ".join(b.name for b in a.bylines) for a in articles]
-    )
-    _match_headlines(articles, segments_for(articles), candidates, matcher, page)
+    pairs = [(seg, _article_from_segment(seg, per_line)) for seg in segments]
+    pairs = [(seg, art) for seg, art in pairs if art.body]
+    segments = [seg for seg, _ in pairs]
+    articles = [art for _, art in pairs]
+    matcher = _matcher(articles)
+    _match_headlines(articles, segments, candidates, matcher, page)
+    articles = _join_continuations(segments, articles, per_line)
+    matcher = _matcher(articles)
     page.captions = _captions(zone_captions, articles, matcher)
     for position, article in enumerate(articles):
         article.position = position
@@ -182,11 +182,10 @@ def _classify(groups: list[list[Line]], spaced: bool) -> list[str]:
         elif (
             all(is_heading_like(ln) for ln in group)
             and i < last_body
-            and (len(group) >= 2 or first.width <= 0.7 * first.local_width)
+            and (len(group) >= 2 or first.width <= 0.7 * _following_width(groups, i))
         ):
-            if (after_end or above_style) and not (
-                i > 0 and roles[i - 1] == ZONE and False
-            ):
+            after_sentence = i == 0 or groups[i - 1][-1].terminal
+            if after_end or (above_style and after_sentence):
                 roles[i] = ZONE
             elif len(group) >= 2 or not spaced:
                 roles[i] = SUBHEAD
@@ -197,6 +196,14 @@ def _classify(groups: list[list[Line]], spaced: bool) -> list[str]:
                 _ends_article(group[-1]) or (above_style and group[-1].terminal)
             )
     return roles
+
+
+def _following_width(groups: list[list[Line]], i: int, count: int = 4) -> float:
+    """Typical width of the lines after group i: the column a headline
+    printed above them would stand over."""
+    widths = [ln.width for g in groups[i + 1 :] for ln in g][:count]
+    widths = sorted(w for w in widths if w >= 6)
+    return widths[len(widths) // 2] if widths else 0.0
 
 
 def _segments_and_zones(groups, roles):
@@ -262,30 +269,52 @@ def _starts_mid(seg: Segment) -> bool:
     return bool(first.clean) and first.clean[0] in _CONTINUING_START
 
 
-def _join_continuations(segments: list[Segment]) -> list[Segment]:
-    """An article interrupted by another continues further down: a body that
-    stops mid-sentence joins the next body that starts mid-sentence."""
-    result: list[Segment] = []
+def _join_continuations(
+    segments: list[Segment], articles: list[ParsedArticle], per_line: bool
+):
+    """An article interrupted by another continues further down the page: a
+    body that stops mid-sentence joins the first later body that has no
+    headline of its own and is not a brief (preferring one that opens
+    mid-sentence).  Joins are flagged for staff; a body left hanging is
+    flagged as a possible continuation."""
     taken: set[int] = set()
+    result: list[ParsedArticle] = []
     for i, seg in enumerate(segments):
         if i in taken:
             continue
-        result.append(seg)
+        head = articles[i]
         tail = seg
         while _ends_mid(tail):
+            free = [
+                j
+                for j in range(i + 1, len(segments))
+                if j not in taken
+                and not articles[j].headline
+                and not BRIEF_RE.match(segments[j].first.clean)
+                and not segments[j].first.lead
+            ]
             partner = next(
-                (
-                    j
-                    for j in range(i + 1, len(segments))
-                    if j not in taken and _starts_mid(segments[j])
-                ),
-                None,
+                (j for j in free if _starts_mid(segments[j])), free[0] if free else None
             )
             if partner is None:
                 break
             taken.add(partner)
             seg.parts.append(segments[partner])
             tail = segments[partner]
+        if seg.parts:
+            joined = _article_from_segment(seg, per_line)
+            joined.headline, joined.kicker, joined.subtitle = (
+                head.headline,
+                head.kicker,
+                head.subtitle,
+            )
+            if not any(b for b in joined.bylines) and head.bylines:
+                joined.bylines = head.bylines
+            flags = [f for f in head.flags if f != POSSIBLE_CONTINUATION]
+            joined.flags = list(dict.fromkeys([*flags, *joined.flags]))
+            result.append(joined)
+        else:
+            result.append(head)
     return result
 
 
@@ -345,8 +374,12 @@ def _join_lines(parts: list[str]) -> str:
 def _article_from_segment(seg: Segment, per_line: bool) -> ParsedArticle:
     pieces = [seg, *seg.parts]
     paragraphs: list[str] = []
-    for piece in pieces:
-        paragraphs.extend(_paragraphs(piece.lines, piece.subheads, per_line))
+    for index, piece in enumerate(pieces):
+        more = _paragraphs(piece.lines, piece.subheads, per_line)
+        if index and paragraphs and more:
+            # The sentence cut off at the interruption goes on here.
+            paragraphs[-1] = _join_lines([paragraphs[-1], more.pop(0)])
+        paragraphs.extend(more)
     article = ParsedArticle(
         body="", first_line=seg.first.no, last_line=pieces[-1].last.no
     )
@@ -368,25 +401,26 @@ def _article_from_segment(seg: Segment, per_line: bool) -> ParsedArticle:
         article.bylines.extend(credits)
     paragraphs = [clean_inline(p) for p in paragraphs]
     article.body = "\n\n".join(p for p in paragraphs if p)
-    if BRIEF_RE.match(article.body):
-        article.kind = "brief"
-    elif credits and len(compact(article.body)) <= PHOTO_STORY_MAX:
+    if credits and len(compact(article.body)) <= PHOTO_STORY_MAX:
         article.kind = "photo"
+    elif BRIEF_RE.match(article.body):
+        article.kind = "brief"
     if seg.parts:
         article.flags.append(JOINED)
     elif _ends_mid(seg) or _starts_mid(seg):
         article.flags.append(POSSIBLE_CONTINUATION)
     if any(not b.certain for b in article.bylines):
         article.flags.append(UNKNOWN_BYLINE)
-    article._segment = seg  # used for headline adjacency, dropped after parsing
     return article
 
 
-def segments_for(articles: list[ParsedArticle]) -> list[Segment]:
-    return [a.__dict__.pop("_segment") for a in articles]
-
-
 # --- headlines ----------------------------------------------------------------
+
+
+def _matcher(articles: list[ParsedArticle]) -> Matcher:
+    return Matcher(
+        [a.body + " " + " ".join(b.name for b in a.bylines) for a in articles]
+    )
 
 
 def _match_headlines(articles, segments, candidates, matcher, page):

@@ -11,7 +11,7 @@ _CJK_RE = re.compile(f"[{CJK}]")
 CJK_OR_PUNCT = f"{CJK}{CJK_PUNCT}"
 
 # A sentence is over at these; closing quotes/brackets may follow.
-TERMINAL = "。！？…；"
+TERMINAL = "。！？…；!?;"
 CLOSERS = "”’）」』》\"')"
 _TERMINAL_RE = re.compile(f"[{TERMINAL}][{re.escape(CLOSERS)}]*$")
 
@@ -94,7 +94,7 @@ def _cjk_context(text: str, i: int) -> bool:
     right = text[i + 1] if i + 1 < len(text) else ""
     if left.isdigit() and right.isdigit():
         return False  # 1,000 and 10:30 stay ASCII
-    near = text[max(0, i - 2) : i] + text[i + 1 : i + 3]
+    near = text[max(0, i - 4) : i] + text[i + 1 : i + 3]
     return any(is_cjk(c) or c in CJK_PUNCT for c in near)
 
 

@@ -1,0 +1,25 @@
+"""jieba's dictionary, asked the questions the parser needs answered."""
+
+import jieba
+import jieba.posseg
+
+jieba.setLogLevel(60)
+
+
+def word_tag(word: str) -> str | None:
+    """jieba's part-of-speech tag for a dictionary word (ns = place name,
+    nr = person name …), None for words it does not know."""
+    return jieba.posseg.dt.word_tag_tab.get(word)
+
+
+def word_frequency(word: str) -> int:
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(word, 0)
+
+
+def is_common_word(word: str, *, min_frequency: int = 0) -> bool:
+    """A dictionary word that is not a proper name (贫困, 行政, 居民 …)."""
+    tag = word_tag(word)
+    if tag is None or tag.startswith(("ns", "nr", "nz")):
+        return False
+    return word_frequency(word) >= min_frequency

@@ -1,0 +1,40 @@
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "fixtures" / "pages"
+
+
+def sample_pages() -> list[Path]:
+    return sorted(PAGES.glob("*.txt"))
+
+
+def expectations(page: Path) -> dict:
+    return json.loads(
+        page.with_suffix("").with_suffix(".expected.json").read_text("utf-8")
+    )
+
+
+@pytest.fixture
+def gazetteer_db(db):
+    call_command("load_gazetteer", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def imported_pages(gazetteer_db):
+    """The sample pages imported and published, as `make run` does."""
+    call_command(
+        "import_pages", str(PAGES), publish=True, stdout=open("/dev/null", "w")
+    )
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        "staff", password="pw-staff-123", is_staff=True, is_superuser=True
+    )
+    client.force_login(user)
+    return client

@@ -1,0 +1,59 @@
+from articles.importing.text import (
+    clean_heading,
+    clean_inline,
+    fix_punctuation,
+    remove_alignment_spaces,
+)
+
+
+def test_spaced_characters_are_joined():
+    assert (
+        clean_inline("困 户 ，她 主 动 报 了 名 ，成 了 一 名 车 间 工")
+        == "困户，她主动报了名，成了一名车间工"
+    )
+
+
+def test_spaces_around_numbers_go():
+    assert clean_inline("我现在月工资在 1500 元以上") == "我现在月工资在1500元以上"
+    assert clean_inline("2021 年 1-3 月 ，城 区 PM2.5 平") == "2021年1-3月，城区PM2.5平"
+
+
+def test_latin_words_keep_their_space():
+    assert remove_alignment_spaces("Hello  World 你好") == "Hello World你好"
+
+
+def test_ascii_punctuation_becomes_full_width_in_chinese():
+    assert (
+        fix_punctuation("交城县,西营镇:好;是吗?好!") == "交城县，西营镇：好；是吗？好！"
+    )
+    assert fix_punctuation("(孙宝忠)") == "（孙宝忠）"
+
+
+def test_ascii_kept_inside_numbers_and_latin():
+    assert (
+        fix_punctuation("PM2.5浓度1.988亿元,共1,000人")
+        == "PM2.5浓度1.988亿元，共1,000人"
+    )
+    assert fix_punctuation("时间10:30开始") == "时间10:30开始"
+
+
+def test_ascii_quotes_pair_up():
+    assert fix_punctuation('他说"好"。') == "他说“好”。"
+
+
+def test_ascii_full_stop_after_chinese():
+    assert fix_punctuation("今天开会.明天放假.") == "今天开会。明天放假。"
+
+
+def test_full_width_digits_become_ascii():
+    assert clean_inline("２０１９年") == "2019年"
+
+
+def test_headline_keeps_phrase_space_but_not_alignment():
+    assert clean_heading("守初心 担使命") == "守初心 担使命"
+    assert clean_heading("交 城 县 举 办") == "交城县举办"
+    assert clean_heading("发放了 600 多个花糕") == "发放了600多个花糕"
+
+
+def test_control_characters_removed():
+    assert clean_inline("交\x00城\x07县") == "交城县"
