@@ -242,7 +242,12 @@ class PlaceAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("articles"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=Count("articles"))
+            .order_by("name", "id")
+        )
 
     @admin.display(description="上级")
     def parent_link(self, obj):
@@ -263,7 +268,12 @@ class ProgramAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases", "description"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("articles"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=Count("articles"))
+            .order_by("name", "id")
+        )
 
     @admin.display(description="稿件数", ordering="n_articles")
     def article_count(self, obj):

@@ -10,7 +10,7 @@ MAX_SLUG = 80
 def pinyin_slug(text: str, *, max_length: int = MAX_SLUG) -> str:
     """Lower-case ASCII slug of a Chinese (or mixed) text; '' when nothing
     readable is left."""
-    words = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    words = lazy_pinyin(text, style=Style.NORMAL, errors="default")
     parts: list[str] = []
     for word in words:
         for piece in re.findall(r"[A-Za-z0-9]+", word.replace("ü", "v")):

@@ -13,7 +13,12 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases", "affiliation"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_bylines=Count("bylines"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_bylines=Count("bylines"))
+            .order_by("name", "id")
+        )
 
     @admin.display(description="署名次数", ordering="n_bylines")
     def byline_count(self, obj):

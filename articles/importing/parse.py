@@ -25,7 +25,7 @@ from .layout import (
 )
 from .matching import Matcher, assign
 from .model import Leftover, ParsedArticle, ParsedByline, ParsedCaption, ParsedPage
-from .text import CJK, clean_inline, compact, ends_sentence, has_cjk
+from .text import clean_inline, compact, ends_sentence, has_cjk
 
 __all__ = ["Gazetteer", "parse_page"]
 
@@ -562,6 +562,3 @@ def _entities(article: ParsedArticle, gazetteer: Gazetteer) -> None:
     if proposed:
         article.flags.append(NEW_PROGRAM)
     article.tags = find_tags(text) if has_cjk(text) else []
-
-
-_ = (CJK,)
