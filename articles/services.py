@@ -178,6 +178,50 @@ def article_slug_for(
     return unique_slug(base, lambda s: qs.filter(slug=s).exists())
 
 
+def _first_by_name(queryset) -> dict:
+    found: dict = {}
+    for obj in queryset.order_by("id"):
+        found.setdefault(obj.name, obj)
+    return found
+
+
+def _unique_bylines(bylines):
+    seen = set()
+    for byline in bylines:
+        key = (byline.name, byline.role)
+        if key not in seen:
+            seen.add(key)
+            yield byline
+
+
+def _people_for(parsed: ParsedPage) -> dict:
+    """(name, affiliation) → Person for every byline on the page."""
+    wanted = {(b.name, b.affiliation) for a in parsed.articles for b in a.bylines}
+    existing: dict = {}
+    for person in Person.objects.filter(name__in={n for n, _ in wanted}).order_by("id"):
+        existing.setdefault((person.name, person.affiliation), person)
+        existing.setdefault((person.name, None), person)
+    people = {}
+    for name, affiliation in wanted:
+        person = existing.get((name, affiliation)) or (
+            None if affiliation else existing.get((name, None))
+        )
+        people[(name, affiliation)] = person or person_get_or_create(
+            name=name, affiliation=affiliation
+        )
+    return people
+
+
+def _tags_for(names: list[str]) -> list:
+    from taggit.models import Tag
+
+    tags = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    for name in names:
+        if name not in tags:
+            tags[name] = Tag.objects.create(name=name)
+    return [tags[n] for n in names]
+
+
 def _place_for(parsed, cache: dict) -> Place:
     if parsed.name in cache:
         return cache[parsed.name]
@@ -267,8 +311,21 @@ def page_import(
                 leftovers=[lo.__dict__ for lo in parsed.leftovers],
             )
         result.page = page
-        place_cache: dict = {}
-        program_cache: dict = {}
+        # One query each for the places, programs, people and tags the page
+        # names, instead of one per mention.
+        place_cache = _first_by_name(
+            Place.objects.filter(
+                name__in={p.name for a in parsed.articles for p in a.places}
+            )
+        )
+        program_cache = _first_by_name(
+            Program.objects.filter(
+                name__in={
+                    n for a in parsed.articles for n in (*a.programs, *a.new_programs)
+                }
+            )
+        )
+        people = _people_for(parsed)
         by_index: dict[int, Article] = {}
         for index, item in enumerate(parsed.articles):
             if item.position in kept_positions:
@@ -289,24 +346,23 @@ def page_import(
                 position=item.position,
                 flags=item.flags,
             )
-            for order, parsed_byline in enumerate(dict.fromkeys(item.bylines)):
-                person = person_get_or_create(
-                    name=parsed_byline.name, affiliation=parsed_byline.affiliation
-                )
-                Byline.objects.get_or_create(
+            Byline.objects.bulk_create(
+                Byline(
                     article=article,
-                    person=person,
-                    role=parsed_byline.role,
-                    defaults={"order": order},
+                    person=people[(b.name, b.affiliation)],
+                    role=b.role,
+                    order=order,
                 )
-            article.places.set([_place_for(p, place_cache) for p in item.places])
+                for order, b in enumerate(_unique_bylines(item.bylines))
+            )
+            article.places.add(*{_place_for(p, place_cache) for p in item.places})
             programs = [_program_for(n, True, program_cache) for n in item.programs]
             programs += [
                 _program_for(n, False, program_cache) for n in item.new_programs
             ]
-            article.programs.set(programs)
+            article.programs.add(*set(programs))
             if item.tags:
-                article.tags.set(item.tags)
+                article.tags.add(*_tags_for(item.tags))
             by_index[index] = article
             result.articles.append(article)
         for caption in parsed.captions:

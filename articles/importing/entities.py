@@ -16,7 +16,7 @@ import jieba.posseg
 
 from .model import ParsedPlace
 from .text import CJK
-from .words import is_common_word
+from .words import is_common_word, word_tag
 
 PLACE_SUFFIXES = {
     "省": "province",
@@ -292,15 +292,31 @@ _TAG_POS = ("n", "nz", "vn", "ns", "nt", "nr", "l", "j")
 
 
 def find_tags(text: str, limit: int = 5) -> list[str]:
-    """A few keywords that say what the article is about (jieba TF-IDF)."""
-    tags = []
-    for word in jieba.analyse.extract_tags(text, topK=limit * 3, allowPOS=_TAG_POS):
-        if len(word) < 2 or re.search(r"\d", word) or word in _TAG_STOPS:
+    """A few keywords that say what the article is about: TF-IDF over jieba's
+    words with jieba's IDF table.  Part of speech comes from the dictionary
+    (nouns, names, set phrases); words jieba's HMM finds that the dictionary
+    lacks count as proper nouns.  (jieba.analyse with allowPOS runs the POS
+    tagger's Viterbi over the whole text, which made it 20x slower.)"""
+    tfidf = jieba.analyse.default_tfidf
+    counts: dict[str, int] = {}
+    for word in jieba.lcut(text):
+        if len(word) < 2 or word in _TAG_STOPS or re.search(r"[\d\W_a-zA-Z]", word):
             continue
-        tags.append(word)
-        if len(tags) == limit:
-            break
-    return tags
+        tag = word_tag(word)
+        if tag is not None and not tag.startswith(_TAG_POS):
+            continue
+        if word in tfidf.stop_words:
+            continue
+        counts[word] = counts.get(word, 0) + 1
+    total = sum(counts.values()) or 1
+    scored = sorted(
+        counts,
+        key=lambda w: (
+            -(counts[w] / total) * tfidf.idf_freq.get(w, tfidf.median_idf),
+            w,
+        ),
+    )
+    return scored[:limit]
 
 
 _TAG_STOPS = {
