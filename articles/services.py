@@ -212,14 +212,25 @@ def _people_for(parsed: ParsedPage) -> dict:
     return people
 
 
-def _tags_for(names: list[str]) -> list:
-    from taggit.models import Tag
+def _tag_articles(pairs: list[tuple[Article, str]]) -> None:
+    """Tag new articles in bulk: taggit's add() costs two queries a tag."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import Tag, TaggedItem
 
+    if not pairs:
+        return
+    names = {name for _, name in pairs}
     tags = {t.name: t for t in Tag.objects.filter(name__in=names)}
-    for name in names:
-        if name not in tags:
-            tags[name] = Tag.objects.create(name=name)
-    return [tags[n] for n in names]
+    for name in sorted(names - tags.keys()):
+        tags[name] = Tag.objects.create(name=name)
+    content_type = ContentType.objects.get_for_model(Article)
+    TaggedItem.objects.bulk_create(
+        [
+            TaggedItem(tag=tags[name], content_type=content_type, object_id=article.pk)
+            for article, name in pairs
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _place_for(parsed, cache: dict) -> Place:
@@ -326,6 +337,7 @@ def page_import(
             )
         )
         people = _people_for(parsed)
+        tagged: list[tuple[Article, str]] = []
         by_index: dict[int, Article] = {}
         for index, item in enumerate(parsed.articles):
             if item.position in kept_positions:
@@ -361,10 +373,10 @@ def page_import(
                 _program_for(n, False, program_cache) for n in item.new_programs
             ]
             article.programs.add(*set(programs))
-            if item.tags:
-                article.tags.add(*_tags_for(item.tags))
+            tagged.extend((article, name) for name in item.tags)
             by_index[index] = article
             result.articles.append(article)
+        _tag_articles(tagged)
         for caption in parsed.captions:
             Caption.objects.create(
                 text=caption.text,

@@ -16,7 +16,7 @@ import jieba.posseg
 
 from .model import ParsedPlace
 from .text import CJK
-from .words import is_common_word, word_tag
+from .words import cut, is_common_word, word_tag
 
 PLACE_SUFFIXES = {
     "省": "province",
@@ -225,7 +225,7 @@ def _inside_common_word(text: str, left: int, start: int, end: int) -> bool:
     """下乡, 农村, 驻村, 贫困村 …: the suffix is bound into an ordinary word
     that begins before it.  (村委会 begins at the suffix: 东沟村委会 is fine.)"""
     pos = left
-    for word in jieba.lcut(text[left : end + 3]):
+    for word in cut(text[left : end + 3]):
         w_start, w_end = pos, pos + len(word)
         pos = w_end
         if w_start <= start < w_end:
@@ -244,7 +244,7 @@ def _name_stem(run: str) -> str:
     the trailing words that are not common words (选配好 → none, 磁窑 → 磁窑)."""
     if not run:
         return ""
-    words = jieba.lcut(run, HMM=False)
+    words = cut(run, hmm=False)
     stem: list[str] = []
     for word in reversed(words):
         if len(word) >= 2 and _is_common_word(word):
@@ -299,7 +299,7 @@ def find_tags(text: str, limit: int = 5) -> list[str]:
     tagger's Viterbi over the whole text, which made it 20x slower.)"""
     tfidf = jieba.analyse.default_tfidf
     counts: dict[str, int] = {}
-    for word in jieba.lcut(text):
+    for word in cut(text):
         if len(word) < 2 or word in _TAG_STOPS or re.search(r"[\d\W_a-zA-Z]", word):
             continue
         tag = word_tag(word)

@@ -9,6 +9,7 @@ from functools import lru_cache
 import jieba
 
 from .text import compact
+from .words import cut
 
 jieba.setLogLevel(60)
 
@@ -26,7 +27,7 @@ def content_words(text: str) -> tuple[str, ...]:
     words = []
     # Spaces in a headline separate phrases (守初心 担使命): cut each alone.
     for phrase in text.split():
-        for word in jieba.lcut(compact(phrase)):
+        for word in cut(compact(phrase)):
             if _WORD_RE.fullmatch(word) and word not in STOP_WORDS:
                 words.append(word)
     return tuple(dict.fromkeys(words))

@@ -3,7 +3,19 @@
 import jieba
 import jieba.posseg
 
+try:  # jieba's dictionary and algorithm in Rust: same words, ~20x faster.
+    import rjieba
+except ImportError:  # pragma: no cover - the pure-Python jieba does the same
+    rjieba = None
+
 jieba.setLogLevel(60)
+
+
+def cut(text: str, *, hmm: bool = True) -> list[str]:
+    """jieba's word segmentation (rjieba when installed)."""
+    if rjieba is not None:
+        return rjieba.cut(text, hmm=hmm)
+    return jieba.lcut(text, HMM=hmm)
 
 
 def word_tag(word: str) -> str | None:
