@@ -22,7 +22,7 @@ from . import search
 from .importing import DecodeError, ParsedPage, decode_page, parse_page
 from .importing.entities import Gazetteer
 from .models import Article, Caption, Page, Place, Program, split_aliases
-from .slugs import pinyin_slug, unique_slug
+from .slugs import pinyin_slug, unique_slug, unique_slug_among
 
 
 class PageImportError(Exception):
@@ -172,10 +172,10 @@ def article_slug_for(
     if not headline:
         base = f"wu-biao-ti-{base}" if not base.startswith("wu-biao-ti") else base
         base = base[:80].rstrip("-")
-    qs = Article.objects.all()
+    qs = Article.objects.filter(slug__startswith=base)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    return unique_slug(base, lambda s: qs.filter(slug=s).exists())
+    return unique_slug_among(base, set(qs.values_list("slug", flat=True)))
 
 
 def _first_by_name(queryset) -> dict:

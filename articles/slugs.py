@@ -32,3 +32,16 @@ def unique_slug(base: str, taken) -> str:
     while taken(f"{base}-{n}"):
         n += 1
     return f"{base}-{n}"
+
+
+def unique_slug_among(base: str, existing: set[str]) -> str:
+    """The same choice made against a set of slugs already fetched (one
+    query for all of `base`, `base-2` …, however many there are)."""
+    if base not in existing:
+        return base
+    numbers = [
+        int(s[len(base) + 1 :])
+        for s in existing
+        if re.fullmatch(re.escape(base) + r"-\d+", s)
+    ]
+    return f"{base}-{max(numbers, default=1) + 1}"
