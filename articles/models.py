@@ -1,6 +1,7 @@
 """The archive's data: pages as printed, the articles cut from them, and the
 places and programs they mention.  Logic that writes lives in services.py."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -268,3 +269,34 @@ class Caption(models.Model):
 
     def __str__(self):
         return self.text[:40]
+
+
+class SearchChunk(models.Model):
+    """One indexed piece of an article for full-text search (see search.py).
+
+    An article has a title chunk (kicker, headline, subtitle) and one or more
+    body chunks (body, captions, byline names), split so PostgreSQL's limits
+    on positions hold.  On PostgreSQL `vector` holds the tokens; on SQLite
+    they live in the FTS5 table `articles_search_fts` under the chunk's id.
+    """
+
+    class Kind(models.TextChoices):
+        TITLE = "title", "标题"
+        BODY = "body", "正文"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="search_chunks"
+    )
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    seq = models.PositiveIntegerField(default=0)
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = "检索索引块"
+        verbose_name_plural = "检索索引块"
+        indexes = [
+            models.Index(fields=["article", "kind"], name="searchchunk_article_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.article_id}:{self.kind}:{self.seq}"

@@ -1,11 +1,410 @@
-"""Full-text search: the one module that knows how text is tokenised and how
-each database indexes it.  (Filled in by the search work; the importer calls
-these hooks so every saved article is indexed.)"""
+"""Full-text search that misses nothing: the one module that knows how text is
+tokenised and how each database indexes and queries it.
+
+Tokens.  Text is NFKC-normalised and lower-cased, whitespace runs become one
+space.  Every character offset gets exactly one token: the two characters
+starting there (a bigram), or the character alone when a space or the end
+follows it, or a filler token where the text has a space.  Because positions
+are character offsets, a substring query is an exact phrase of the bigrams it
+contains (`车间里` is `车间` then `间里` one position later, and `车间。间里`
+cannot match: its `间里` is three positions on).  A one-character query is a
+prefix query: every occurrence of `县` starts some token.  Digits, Latin
+letters and punctuation are characters like any other, so `150` finds `1500`
+and `PM2.5` finds `PM2.5` — recall and precision against plain substring
+matching are both exact.
+
+Backends.  PostgreSQL keeps each chunk's tokens in a `tsvector` with explicit
+positions (GIN index, phrase `tsquery`).  It caps positions at 16,383 and keeps
+at most 256 positions per lexeme, so articles are indexed in chunks of at most
+2,000 characters that overlap by `MAX_TERM` characters (no term longer than
+that can straddle a cut unseen).  SQLite keeps the same tokens, space-joined,
+in an FTS5 table whose 'ascii' tokenizer splits only at ASCII spaces and
+punctuation; ASCII punctuation is mapped into the Private Use Area first, and
+the filler keeps FTS5's token positions equal to character offsets.
+"""
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from .models import Article, SearchChunk
+
+MAX_TERM = 64  # longest query term, in characters
+MAX_TERMS = 10
+CHUNK = 2000
+FILLER = "\ue0ff"
+_PUA_BASE = 0xE000
+_SPACES = re.compile(r"\s+")
+_PUA = re.compile("[\ue000-\uf8ff]")
 
 
-def index_articles(*, articles) -> None:
-    return None
+class QueryError(ValueError):
+    """A query the engine will not run; the message says why, in Chinese."""
 
 
-def index_remove(*, article_ids) -> None:
-    return None
+# --- tokens -------------------------------------------------------------------
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, one space for any run of whitespace."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = _PUA.sub(" ", text.replace("\x00", " "))
+    return _SPACES.sub(" ", text).strip()
+
+
+def _encode(ch: str) -> str:
+    # FTS5's ascii tokenizer would split at ASCII punctuation: move it to the
+    # Private Use Area, one code point each, so it stays inside its token.
+    if ch.isascii() and not ch.isalnum():
+        return chr(_PUA_BASE + ord(ch))
+    return ch
+
+
+def index_tokens(norm: str) -> list[str]:
+    """One token per character offset of normalised text (see module doc)."""
+    tokens = []
+    for i, ch in enumerate(norm):
+        if ch == " ":
+            tokens.append(FILLER)
+        elif i + 1 < len(norm) and norm[i + 1] != " ":
+            tokens.append(_encode(ch) + _encode(norm[i + 1]))
+        else:
+            tokens.append(_encode(ch))
+    return tokens
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # normalised
+    tokens: tuple[str, ...]  # relative positions 0..n-1; '' = skip
+    prefix: bool = False  # one character: matches any token it starts
+
+
+def make_term(text: str) -> Term:
+    norm = normalize(text)
+    if len(norm) == 1:
+        return Term(norm, (_encode(norm),), prefix=True)
+    tokens = index_tokens(norm)
+    # The last character is covered by the bigram before it; a token is only
+    # needed where a space follows (the unigram) — the text has the same.
+    tokens = tokens[:-1] if norm[-1] != " " else tokens
+    return Term(norm, tuple(tokens))
+
+
+@dataclass
+class ParsedQuery:
+    terms: list[Term] = field(default_factory=list)
+    excluded: list[Term] = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.terms or self.excluded)
+
+    @property
+    def words(self) -> list[str]:
+        return [t.text for t in self.terms]
+
+
+_QUERY_RE = re.compile(r'(-?)"([^"]*)"|(\S+)')
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """`扶贫 车间 "主题 党日" -交城` → AND terms, quoted phrases, exclusions.
+
+    Full-width spaces, quotes and minus signs count as their ASCII forms
+    (the query is NFKC-normalised like the index)."""
+    text = unicodedata.normalize("NFKC", raw or "").replace("\x00", " ")
+    text = text.replace("“", '"').replace("”", '"').replace("－", "-")
+    query = ParsedQuery()
+    seen: set[tuple[bool, str]] = set()
+    for match in _QUERY_RE.finditer(text):
+        negative = bool(match.group(1))
+        phrase = match.group(2) if match.group(2) is not None else match.group(3)
+        if phrase.startswith("-") and match.group(3) is not None:
+            negative, phrase = True, phrase[1:]
+        phrase = phrase.strip('"')
+        norm = normalize(phrase)
+        if not norm:
+            continue
+        if len(norm) > MAX_TERM:
+            raise QueryError(f"查询词过长（最多 {MAX_TERM} 个字）：{phrase[:20]}…")
+        if (negative, norm) in seen:
+            continue
+        seen.add((negative, norm))
+        (query.excluded if negative else query.terms).append(make_term(norm))
+    if len(query.terms) + len(query.excluded) > MAX_TERMS:
+        raise QueryError(f"查询词太多（最多 {MAX_TERMS} 个）")
+    return query
+
+
+# --- what is indexed ------------------------------------------------------------
+
+
+def article_texts(article: Article) -> tuple[str, str]:
+    """(title text, body text) of an article as the index sees them."""
+    title = " ".join(
+        p for p in (article.kicker, article.headline, article.subtitle) if p
+    )
+    captions = [c.text for c in article.captions.all()]
+    names = [b.person.name for b in article.bylines.all()]
+    body = " ".join(p for p in (article.body, *captions, *names) if p)
+    return normalize(title), normalize(body)
+
+
+def chunks(norm: str) -> list[str]:
+    """Pieces of at most CHUNK characters overlapping by MAX_TERM, split
+    further where one token would repeat more than PostgreSQL keeps."""
+    if len(norm) <= CHUNK:
+        pieces = [norm]
+    else:
+        step = CHUNK - MAX_TERM
+        pieces = [norm[i : i + CHUNK] for i in range(0, len(norm) - MAX_TERM, step)]
+    out = []
+    for piece in pieces:
+        out.extend(_split_dense(piece))
+    return [p for p in out if p.strip()]
+
+
+def _split_dense(piece: str) -> list[str]:
+    tokens = index_tokens(piece)
+    counts: dict[str, int] = {}
+    for token in tokens:
+        counts[token] = counts.get(token, 0) + 1
+    if max(counts.values(), default=0) <= 250 or len(piece) <= 2 * MAX_TERM:
+        return [piece]
+    half = len(piece) // 2
+    return _split_dense(piece[: half + MAX_TERM]) + _split_dense(piece[half:])
+
+
+def _tsvector(norm: str) -> str:
+    parts = []
+    for pos, token in enumerate(index_tokens(norm), 1):
+        if token != FILLER:
+            parts.append(f"'{_quote(token)}':{pos}")
+    return " ".join(parts)
+
+
+def _quote(token: str) -> str:
+    return token.replace("\\", "\\\\").replace("'", "''")
+
+
+# --- keeping the index current ---------------------------------------------------
+
+
+def index_articles(*, articles: Iterable[Article]) -> None:
+    """(Re)index these articles; the services call this whenever they save."""
+    articles = list(articles)
+    if not articles:
+        return
+    ids = [a.pk for a in articles]
+    fresh = Article.objects.filter(pk__in=ids).prefetch_related(
+        "captions", "bylines__person"
+    )
+    with transaction.atomic():
+        index_remove(article_ids=ids)
+        rows = []
+        for article in fresh:
+            title, body = article_texts(article)
+            for kind, text in (
+                (SearchChunk.Kind.TITLE, title),
+                (SearchChunk.Kind.BODY, body),
+            ):
+                for seq, piece in enumerate(chunks(text) if text else []):
+                    rows.append((article.pk, kind, seq, piece))
+        _insert(rows)
+
+
+def _insert(rows: list[tuple[int, str, int, str]]) -> None:
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.executemany(
+                "INSERT INTO articles_searchchunk (article_id, kind, seq, vector) "
+                "VALUES (%s, %s, %s, %s::tsvector)",
+                [(a, k, s, _tsvector(text)) for a, k, s, text in rows],
+            )
+        else:
+            chunks_ = SearchChunk.objects.bulk_create(
+                [SearchChunk(article_id=a, kind=k, seq=s) for a, k, s, _ in rows]
+            )
+            cursor.executemany(
+                "INSERT INTO articles_search_fts (rowid, tokens) VALUES (%s, %s)",
+                [
+                    (c.pk, " ".join(index_tokens(text)))
+                    for c, (_, _, _, text) in zip(chunks_, rows, strict=True)
+                ],
+            )
+
+
+def index_remove(*, article_ids: Iterable[int]) -> None:
+    ids = list(article_ids)
+    if not ids:
+        return
+    chunk_ids = SearchChunk.objects.filter(article_id__in=ids)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                marks = ",".join(["%s"] * len(part))
+                cursor.execute(
+                    "DELETE FROM articles_search_fts WHERE rowid IN "
+                    f"(SELECT id FROM articles_searchchunk WHERE article_id IN ({marks}))",
+                    part,
+                )
+    chunk_ids.delete()
+
+
+def rebuild(*, batch: int = 500, progress=None) -> int:
+    """Drop and rebuild the whole index; returns the number of articles."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM articles_search_fts")
+    SearchChunk.objects.all().delete()
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        part = ids[start : start + batch]
+        index_articles(articles=Article.objects.filter(pk__in=part))
+        if progress:
+            progress(min(start + batch, len(ids)), len(ids))
+    return len(ids)
+
+
+# --- matching ---------------------------------------------------------------------
+
+
+def _tsquery(term: Term) -> str:
+    if term.prefix:
+        return f"'{_quote(term.tokens[0])}':*"
+    parts: list[str] = []
+    gap = 1
+    for token in term.tokens:
+        if token == FILLER:
+            gap += 1
+            continue
+        if parts:
+            parts.append("<->" if gap == 1 else f"<{gap}>")
+        parts.append(f"'{_quote(token)}'")
+        gap = 1
+    return " ".join(parts)
+
+
+def _fts_match(term: Term) -> str:
+    if term.prefix:
+        return f'"{term.tokens[0]}"*'
+    return '"' + " ".join(term.tokens) + '"'
+
+
+def _article_ids_sql(term: Term, kind: str | None = None) -> RawSQL:
+    """SQL for the ids of articles that have a chunk matching `term`."""
+    where_kind = " AND kind = %s" if kind else ""
+    extra = [kind] if kind else []
+    if connection.vendor == "postgresql":
+        sql = f"SELECT article_id FROM articles_searchchunk WHERE vector @@ %s::tsquery{where_kind}"
+        return RawSQL(sql, [_tsquery(term), *extra])
+    sql = (
+        "SELECT article_id FROM articles_searchchunk WHERE id IN "
+        f"(SELECT rowid FROM articles_search_fts WHERE articles_search_fts MATCH %s){where_kind}"
+    )
+    return RawSQL(sql, [_fts_match(term), *extra])
+
+
+def matching(query: ParsedQuery, articles: QuerySet | None = None) -> QuerySet:
+    """The articles (of `articles`, default: published ones) whose text holds
+    every term and none of the excluded ones, as substrings."""
+    qs = articles if articles is not None else Article.objects.published()
+    for term in query.terms:
+        qs = qs.filter(pk__in=_article_ids_sql(term))
+    for term in query.excluded:
+        qs = qs.exclude(pk__in=_article_ids_sql(term))
+    return qs
+
+
+def title_hits(query: ParsedQuery, ids: Iterable[int]) -> dict[int, int]:
+    """How many of the query's terms each article has in its headline block."""
+    ids = list(ids)
+    hits: dict[int, int] = dict.fromkeys(ids, 0)
+    if not ids:
+        return hits
+    for term in query.terms:
+        found = Article.objects.filter(pk__in=ids).filter(
+            pk__in=_article_ids_sql(term, SearchChunk.Kind.TITLE)
+        )
+        for article_id in found.values_list("pk", flat=True):
+            hits[article_id] += 1
+    return hits
+
+
+# --- ranking and highlighting -----------------------------------------------------
+
+
+def relevance(article: Article, query: ParsedQuery) -> float:
+    """Term frequency with a bonus for covering every term, on clean text."""
+    title = normalize(" ".join((article.kicker, article.headline, article.subtitle)))
+    body = normalize(article.body)
+    score = 0.0
+    for term in query.terms:
+        score += 3 * title.count(term.text) + min(body.count(term.text), 20) / (
+            1 + len(body) / 2000
+        )
+    return score
+
+
+def _normalized_map(text: str) -> tuple[str, list[int]]:
+    """Normalised text (without whitespace folding) and, for each of its
+    characters, the index of the source character it came from."""
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        norm = unicodedata.normalize("NFKC", ch).lower()
+        for n in norm:
+            out.append(n)
+            origin.append(i)
+    return "".join(out), origin
+
+
+def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    norm, origin = _normalized_map(text)
+    spans: list[tuple[int, int]] = []
+    for word in sorted({w for w in words if w}, key=len, reverse=True):
+        start = norm.find(word)
+        while start != -1:
+            s, e = origin[start], origin[start + len(word) - 1] + 1
+            if not any(s < e2 and s2 < e for s2, e2 in spans):
+                spans.append((s, e))
+            start = norm.find(word, start + 1)
+    return sorted(spans)
+
+
+def highlight(text: str, words: list[str]) -> str:
+    """`text` escaped, with every occurrence of the words in <mark>."""
+    out, last = [], 0
+    for s, e in _spans(text, words):
+        out.append(html.escape(text[last:s]))
+        out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
+        last = e
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(text: str, words: list[str], width: int = 120) -> str:
+    """An escaped stretch of `text` around the first match, matches marked."""
+    spans = _spans(text, words)
+    if not spans:
+        piece = text[:width]
+        return html.escape(piece) + ("…" if len(text) > width else "")
+    first = spans[0][0]
+    start = max(0, first - width // 3)
+    end = min(len(text), start + width)
+    piece = text[start:end]
+    marked = highlight(piece, words)
+    return ("…" if start else "") + marked + ("…" if end < len(text) else "")
+
+
+def public_filter() -> Q:
+    return Q(status=Article.Status.PUBLISHED)

@@ -1,11 +1,17 @@
 """Reading the archive for the public site: only published articles."""
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404
+from taggit.models import TaggedItem
 
 from people.models import Byline, Person
 
-from .models import Article, Place, Program
+from . import search
+from .models import Article, Place, Program, SearchChunk
 
 
 def _with_relations(qs: QuerySet) -> QuerySet:
@@ -69,3 +75,385 @@ def articles_for_person(person: Person) -> QuerySet:
 
 def articles_for_tag(slug: str) -> QuerySet:
     return article_list_public().filter(tags__slug=slug).distinct()
+
+
+# --- search ---------------------------------------------------------------------
+
+COUNT_CAP = 10_000  # above this the count is shown as "10,000+"
+RANK_LIMIT = 500  # up to this many matches are ranked by relevance in full
+FACET_SAMPLE = 5_000  # facets of larger result sets are counted on the newest
+MAX_PAGE_SIZE = 100
+SORTS = ("relevance", "newest", "oldest")
+
+
+class SearchError(ValueError):
+    """Bad search parameters; the message is for the reader."""
+
+
+@dataclass
+class Facet:
+    param: str
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    query: "search.ParsedQuery"
+    articles: list
+    count: int
+    count_is_estimate: bool
+    page: int
+    page_size: int
+    sort: str
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
+    facets_are_sampled: bool = False
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _positive_int(value, name: str, default: int, maximum: int | None = None) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise SearchError(f"参数 {name} 应为正整数：{str(value)[:20]}") from None
+    if number < 1:
+        raise SearchError(f"参数 {name} 应为正整数：{number}")
+    if maximum is not None and number > maximum:
+        raise SearchError(f"参数 {name} 最大为 {maximum}")
+    return number
+
+
+def article_search(*, params, page_size_default: int = 20) -> SearchResult:
+    """Search and filter published articles.
+
+    `params` is a mapping like request.GET: q, tag, place, person, program,
+    kind, publication, year, month, sort, page, page_size.  Raises
+    SearchError with a reader-facing message for bad parameters.
+    """
+    from .filters import ArticleFilter
+
+    try:
+        query = search.parse_query(params.get("q", ""))
+    except search.QueryError as exc:
+        raise SearchError(str(exc)) from exc
+    sort = params.get("sort") or ("relevance" if query.terms else "newest")
+    if sort not in SORTS:
+        raise SearchError(f"未知的排序方式：{sort[:20]}")
+    page = _positive_int(params.get("page"), "page", 1, maximum=100_000)
+    page_size = _positive_int(
+        params.get("page_size"), "page_size", page_size_default, MAX_PAGE_SIZE
+    )
+
+    filterset = ArticleFilter(params, queryset=Article.objects.published())
+    if not filterset.is_valid():
+        raise SearchError(_errors(filterset.errors))
+    base = filterset.qs
+    if filterset.errors:
+        raise SearchError(_errors(filterset.errors))
+    if query:
+        base = search.matching(query, base)
+
+    count = base.order_by().values("pk")[: COUNT_CAP + 1].count()
+    estimate = count > COUNT_CAP
+    offset = (page - 1) * page_size
+    if query.terms and sort == "relevance":
+        ids = _ranked_ids(base, query, count, offset, page_size)
+    else:
+        order = ("pub_date", "id") if sort == "oldest" else ("-pub_date", "-id")
+        ids = list(
+            base.order_by(*order).values_list("pk", flat=True)[
+                offset : offset + page_size
+            ]
+        )
+    by_id = (
+        _with_relations(Article.objects.filter(pk__in=ids))
+        .prefetch_related("places", "programs", "tags")
+        .in_bulk()
+    )
+    articles = [by_id[i] for i in ids if i in by_id]
+    for article in articles:
+        article.headline_html = search.highlight(str(article), query.words)
+        article.snippet_html = search.snippet(article.body, query.words)
+    facets, sampled = _facets(base, params, estimate or count > FACET_SAMPLE)
+    return SearchResult(
+        query=query,
+        articles=articles,
+        count=min(count, COUNT_CAP),
+        count_is_estimate=estimate,
+        page=page,
+        page_size=page_size,
+        sort=sort,
+        facets=facets,
+        facets_are_sampled=sampled,
+    )
+
+
+def _errors(errors) -> str:
+    return "；".join(str(m) for messages in errors.values() for m in messages)
+
+
+def _ranked_ids(base, query, count, offset, size) -> list[int]:
+    """Headline-block hits first, then relevance, then newest.  Up to
+    RANK_LIMIT matches are scored in full on their clean text; beyond that
+    only the headline-hit tier and the date order (ranking hundreds of
+    thousands of matches costs seconds and says little)."""
+    if count <= RANK_LIMIT:
+        rows = base.order_by().only(
+            "pk", "kicker", "headline", "subtitle", "body", "pub_date"
+        )
+        scored = []
+        for article in rows:
+            title = search.normalize(
+                " ".join((article.kicker, article.headline, article.subtitle))
+            )
+            hits = sum(1 for t in query.terms if t.text in title)
+            day = article.pub_date.toordinal() if article.pub_date else 0
+            scored.append((-hits, -search.relevance(article, query), -day, -article.pk))
+        scored.sort()
+        return [-s[3] for s in scored[offset : offset + size]]
+    titled = Q()
+    for term in query.terms:
+        titled |= Q(pk__in=search._article_ids_sql(term, SearchChunk.Kind.TITLE))
+    ranked = base.annotate(
+        title_hit=Case(When(titled, then=Value(1)), default=Value(0))
+    ).order_by("-title_hit", "-pub_date", "-id")
+    return list(ranked.values_list("pk", flat=True)[offset : offset + size])
+
+
+FACET_LABELS = {
+    "tag": "标签",
+    "place": "地点",
+    "person": "人物",
+    "program": "政策项目",
+    "kind": "体裁",
+    "publication": "报纸",
+    "year": "年份",
+    "month": "月份",
+}
+
+
+def _facets(base, params, sample: bool) -> tuple[dict[str, list[Facet]], bool]:
+    ids = base.order_by().values("pk")
+    if sample:
+        ids = base.order_by("-pub_date", "-id").values("pk")[:FACET_SAMPLE]
+        ids = Article.objects.filter(
+            pk__in=list(ids.values_list("pk", flat=True))
+        ).values("pk")
+    content_type = ContentType.objects.get_for_model(Article)
+    facets: dict[str, list[Facet]] = {}
+    rows = (
+        TaggedItem.objects.filter(content_type=content_type, object_id__in=ids)
+        .values("tag__slug", "tag__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "tag__name")[:12]
+    )
+    facets["tag"] = [Facet("tag", r["tag__slug"], r["tag__name"], r["n"]) for r in rows]
+    rows = (
+        Article.places.through.objects.filter(article_id__in=ids)
+        .values("place__slug", "place__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "place__name")[:12]
+    )
+    facets["place"] = [
+        Facet("place", r["place__slug"], r["place__name"], r["n"]) for r in rows
+    ]
+    rows = (
+        Byline.objects.filter(article_id__in=ids)
+        .values("person__slug", "person__name")
+        .annotate(n=Count("article_id", distinct=True))
+        .order_by("-n", "person__name")[:12]
+    )
+    facets["person"] = [
+        Facet("person", r["person__slug"], r["person__name"], r["n"]) for r in rows
+    ]
+    rows = (
+        Article.programs.through.objects.filter(article_id__in=ids)
+        .values("program__slug", "program__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "program__name")[:12]
+    )
+    facets["program"] = [
+        Facet("program", r["program__slug"], r["program__name"], r["n"]) for r in rows
+    ]
+    scoped = Article.objects.filter(pk__in=ids)
+    kinds = dict(Article.Kind.choices)
+    rows = scoped.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
+    facets["kind"] = [
+        Facet("kind", r["kind"], kinds.get(r["kind"], r["kind"]), r["n"]) for r in rows
+    ]
+    rows = (
+        scoped.exclude(page__publication="")
+        .exclude(page__isnull=True)
+        .values("page__publication")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:12]
+    )
+    facets["publication"] = [
+        Facet("publication", r["page__publication"], r["page__publication"], r["n"])
+        for r in rows
+    ]
+    rows = (
+        scoped.exclude(pub_date__isnull=True)
+        .annotate(y=ExtractYear("pub_date"))
+        .values("y")
+        .annotate(n=Count("pk"))
+        .order_by("-y")
+    )
+    facets["year"] = [Facet("year", str(r["y"]), f"{r['y']}年", r["n"]) for r in rows]
+    if params.get("year"):
+        rows = (
+            scoped.exclude(pub_date__isnull=True)
+            .annotate(m=ExtractMonth("pub_date"))
+            .values("m")
+            .annotate(n=Count("pk"))
+            .order_by("m")
+        )
+        facets["month"] = [
+            Facet("month", str(r["m"]), f"{r['m']}月", r["n"]) for r in rows
+        ]
+    return facets, sample
+
+
+def articles_per_month(queryset) -> list[tuple[str, int]]:
+    """(YYYY-MM, count) for a chart of articles per month."""
+    rows = (
+        queryset.order_by()
+        .exclude(pub_date__isnull=True)
+        .annotate(y=ExtractYear("pub_date"), m=ExtractMonth("pub_date"))
+        .values("y", "m")
+        .annotate(n=Count("pk"))
+        .order_by("y", "m")
+    )
+    return [(f"{r['y']}-{r['m']:02d}", r["n"]) for r in rows]
+
+
+# --- browsing -----------------------------------------------------------------
+
+
+def most_covered(model, relation: str, limit: int = 10):
+    """Places or programs with the most published articles."""
+    published = Q(**{f"{relation}__status": Article.Status.PUBLISHED})
+    return (
+        model.objects.annotate(n=Count(relation, filter=published))
+        .filter(n__gt=0)
+        .order_by("-n", "name")[:limit]
+    )
+
+
+def archive_years() -> list[tuple[int, int]]:
+    rows = (
+        Article.objects.published()
+        .exclude(pub_date__isnull=True)
+        .annotate(y=ExtractYear("pub_date"))
+        .values("y")
+        .annotate(n=Count("pk"))
+        .order_by("-y")
+    )
+    return [(r["y"], r["n"]) for r in rows]
+
+
+def archive_months(year: int) -> list[tuple[int, int]]:
+    rows = (
+        Article.objects.published()
+        .filter(pub_date__year=year)
+        .annotate(m=ExtractMonth("pub_date"))
+        .values("m")
+        .annotate(n=Count("pk"))
+        .order_by("m")
+    )
+    return [(r["m"], r["n"]) for r in rows]
+
+
+def article_neighbours(article: Article) -> tuple[Article | None, Article | None]:
+    """The published articles before and after this one on its page."""
+    if article.page_id is None:
+        return None, None
+    same_page = Article.objects.published().filter(page_id=article.page_id)
+    previous = (
+        same_page.filter(position__lt=article.position).order_by("-position").first()
+    )
+    following = (
+        same_page.filter(position__gt=article.position).order_by("position").first()
+    )
+    return previous, following
+
+
+def related_articles(article: Article, limit: int = 5) -> list[Article]:
+    """Published articles sharing the most tags, places and programs."""
+    tag_ids = [t.pk for t in article.tags.all()]
+    place_ids = [
+        p.pk
+        for p in article.places.all()
+        if p.kind not in ("province", "prefecture", "county")
+    ]
+    program_ids = [p.pk for p in article.programs.all()]
+    if not (tag_ids or place_ids or program_ids):
+        return []
+    content_type = ContentType.objects.get_for_model(Article)
+    shared = Count(
+        "pk",
+        filter=Q(
+            pk__in=TaggedItem.objects.filter(
+                content_type=content_type, tag_id__in=tag_ids
+            ).values("object_id")
+        ),
+    )
+    qs = (
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .filter(
+            Q(
+                pk__in=TaggedItem.objects.filter(
+                    content_type=content_type, tag_id__in=tag_ids
+                ).values("object_id")
+            )
+            | Q(places__in=place_ids)
+            | Q(programs__in=program_ids)
+        )
+        .annotate(
+            score=Count("places", filter=Q(places__in=place_ids), distinct=True)
+            + Count("programs", filter=Q(programs__in=program_ids), distinct=True)
+            + shared
+        )
+        .order_by("-score", "-pub_date", "-id")
+    )
+    return list(qs[:limit])
+
+
+def role_counts(rows) -> list[tuple[str, int]]:
+    labels = dict(Byline.Role.choices)
+    return [(labels.get(r["role"], r["role"]), r["n"]) for r in rows]
+
+
+def article_get_public_by_id(*, pk: int) -> Article:
+    qs = (
+        Article.objects.published()
+        .select_related("page")
+        .prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("person").order_by(
+                    "order", "id"
+                ),
+            ),
+            "places",
+            "programs",
+            "tags",
+            "captions",
+        )
+    )
+    return get_object_or_404(qs, pk=pk)

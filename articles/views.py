@@ -1,13 +1,17 @@
 """Public pages.  Thin: read the request, call a selector, render."""
 
 from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
 from people.models import Person
 
 from . import selectors
-from .models import Place, Program
+from .models import Article, Place, Program
+from .querystring import with_params
 
 PAGE_SIZE = 20
 
@@ -16,43 +20,222 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _bad_request(request, message: str):
+    return render(
+        request, "articles/bad_request.html", {"message": message}, status=400
+    )
+
+
+@require_GET
 def home(request):
-    latest = selectors.article_list_public()[:PAGE_SIZE]
-    return render(request, "articles/home.html", {"articles": latest})
-
-
-def article_detail(request, slug):
-    article = selectors.article_get_public(slug=slug)
-    return render(request, "articles/article_detail.html", {"article": article})
-
-
-def place_detail(request, slug):
-    place = get_object_or_404(Place.objects.select_related("parent"), slug=slug)
-    page = _page(request, selectors.articles_for_place(place))
     return render(
         request,
-        "articles/place_detail.html",
-        {"place": place, "page_obj": page, "children": place.children.order_by("name")},
+        "articles/home.html",
+        {
+            "articles": selectors.article_list_public()[:PAGE_SIZE],
+            "programs": selectors.most_covered(Program, "articles"),
+            "places": selectors.most_covered(Place, "articles"),
+            "years": selectors.archive_years(),
+        },
     )
 
 
+@require_GET
+def article_detail(request, slug):
+    article = selectors.article_get_public(slug=slug)
+    previous, following = selectors.article_neighbours(article)
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "related": selectors.related_articles(article),
+            "previous": previous,
+            "next": following,
+        },
+    )
+
+
+@require_GET
+def search(request):
+    try:
+        result = selectors.article_search(params=request.GET)
+    except selectors.SearchError as exc:
+        return _bad_request(request, str(exc))
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "result": result,
+            "q": request.GET.get("q", ""),
+            "facet_groups": _facet_groups(request, result),
+            "active": _active_filters(request),
+            "prev_url": with_params(request.GET, page=result.page - 1)
+            if result.has_previous
+            else None,
+            "next_url": with_params(request.GET, page=result.page + 1)
+            if result.has_next
+            else None,
+            "sort_links": [
+                (label, with_params(request.GET, sort=key), key == result.sort)
+                for key, label in (
+                    ("relevance", "相关度"),
+                    ("newest", "最新"),
+                    ("oldest", "最早"),
+                )
+            ],
+        },
+    )
+
+
+def _facet_groups(request, result):
+    groups = []
+    for param, facets in result.facets.items():
+        if not facets:
+            continue
+        current = request.GET.get(param)
+        items = [
+            {
+                "label": f.label,
+                "count": f.count,
+                "active": current == f.value,
+                "url": with_params(
+                    request.GET, **{param: None if current == f.value else f.value}
+                ),
+            }
+            for f in facets
+        ]
+        groups.append(
+            {"param": param, "label": selectors.FACET_LABELS[param], "items": items}
+        )
+    return groups
+
+
+def _active_filters(request):
+    return [
+        {
+            "param": p,
+            "label": selectors.FACET_LABELS[p],
+            "value": request.GET[p],
+            "remove": with_params(request.GET, **{p: None}),
+        }
+        for p in selectors.FACET_LABELS
+        if request.GET.get(p)
+    ]
+
+
+def _entity_page(request, template, context, queryset, param, value):
+    """Tag, place, person and program pages: the thing, its articles with
+    the same facets as search, and a chart of articles per month."""
+    params = request.GET.copy()
+    params[param] = value
+    try:
+        result = selectors.article_search(params=params)
+    except selectors.SearchError as exc:
+        return _bad_request(request, str(exc))
+    context.update(
+        {
+            "result": result,
+            "chart": selectors.articles_per_month(queryset),
+            "search_url": "/search/" + with_params(params),
+            "prev_url": with_params(request.GET, page=result.page - 1)
+            if result.has_previous
+            else None,
+            "next_url": with_params(request.GET, page=result.page + 1)
+            if result.has_next
+            else None,
+        }
+    )
+    return render(request, template, context)
+
+
+@require_GET
+def place_detail(request, slug):
+    place = get_object_or_404(Place.objects.select_related("parent"), slug=slug)
+    return _entity_page(
+        request,
+        "articles/place_detail.html",
+        {"place": place, "children": place.children.order_by("name")},
+        selectors.articles_for_place(place),
+        "place",
+        place.slug,
+    )
+
+
+@require_GET
 def program_detail(request, slug):
     program = get_object_or_404(Program, slug=slug)
-    page = _page(request, selectors.articles_for_program(program))
-    return render(
-        request, "articles/program_detail.html", {"program": program, "page_obj": page}
+    return _entity_page(
+        request,
+        "articles/program_detail.html",
+        {"program": program},
+        selectors.articles_for_program(program),
+        "program",
+        program.slug,
     )
 
 
+@require_GET
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
-    page = _page(request, selectors.articles_for_person(person))
-    return render(
-        request, "articles/person_detail.html", {"person": person, "page_obj": page}
+    roles = (
+        person.bylines.filter(article__status=Article.Status.PUBLISHED)
+        .values("role")
+        .annotate(n=Count("id"))
+    )
+    return _entity_page(
+        request,
+        "articles/person_detail.html",
+        {"person": person, "roles": selectors.role_counts(roles)},
+        selectors.articles_for_person(person),
+        "person",
+        person.slug,
     )
 
 
+@require_GET
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = _page(request, selectors.articles_for_tag(slug))
-    return render(request, "articles/tag_detail.html", {"tag": tag, "page_obj": page})
+    return _entity_page(
+        request,
+        "articles/tag_detail.html",
+        {"tag": tag},
+        selectors.articles_for_tag(slug),
+        "tag",
+        tag.slug,
+    )
+
+
+@require_GET
+def archive(request, year=None, month=None):
+    if month is not None and not 1 <= month <= 12:
+        raise Http404("没有这个月份")
+    qs = selectors.article_list_public()
+    if year is not None:
+        qs = qs.filter(pub_date__year=year)
+    if month is not None:
+        qs = qs.filter(pub_date__month=month)
+    return render(
+        request,
+        "articles/archive.html",
+        {
+            "year": year,
+            "month": month,
+            "years": selectors.archive_years(),
+            "months": selectors.archive_months(year) if year else [],
+            "page_obj": _page(request, qs) if year else None,
+        },
+    )
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse(
+        "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
+    )
