@@ -8,6 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 N ?= 200
+SEARCH_N ?= 20000
 
 .PHONY: run test install migrate lint format bench-import bench-search clean
 
@@ -41,6 +42,11 @@ test: lint
 
 bench-import: install
 	$(PY) bench/bench_import.py --pages $(N)
+
+# N articles into the configured database (DATABASE_URL), e.g.
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench-search N=100000
+bench-search: migrate
+	$(PY) bench/bench_search.py --articles $(N)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache

@@ -431,7 +431,7 @@ def related_articles(article: Article, limit: int = 5) -> list[Article]:
         )
         .order_by("-score", "-pub_date", "-id")
     )
-    return list(qs[:limit])
+    return list(_with_relations(qs)[:limit])
 
 
 def role_counts(rows) -> list[tuple[str, int]]:

@@ -353,7 +353,7 @@ def page_import(
                 body=item.body,
                 kind=item.kind,
                 status=status,
-                pub_date=issue_date,
+                pub_date=issue_date or (timezone.localdate() if publish else None),
                 page=page,
                 position=item.position,
                 flags=item.flags,

@@ -1,0 +1,199 @@
+"""Search semantics against a plain-substring oracle, on both databases."""
+
+import random
+import re
+
+import pytest
+
+from articles import search
+from articles.models import Article
+from articles.selectors import SearchError, article_search
+
+pytestmark = pytest.mark.django_db
+
+
+def searchable(article) -> str:
+    title, body = search.article_texts(article)
+    return title + "\n" + body
+
+
+@pytest.fixture
+def corpus(imported_pages):
+    articles = list(
+        Article.objects.published().prefetch_related("captions", "bylines__person")
+    )
+    return {a.pk: searchable(a) for a in articles}
+
+
+def oracle(corpus, terms, excluded=()):
+    return {
+        pk
+        for pk, text in corpus.items()
+        if all(search.normalize(t) in text for t in terms)
+        and not any(search.normalize(t) in text for t in excluded)
+    }
+
+
+def found(q):
+    return set(search.matching(search.parse_query(q)).values_list("pk", flat=True))
+
+
+def generated_queries(corpus, n=160, seed=3):
+    rng = random.Random(seed)
+    texts = list(corpus.values())
+    queries = []
+    for _ in range(n):
+        text = rng.choice(texts).replace("\n", " ")
+        length = rng.randint(1, 8)
+        start = rng.randrange(0, max(1, len(text) - length))
+        piece = text[start : start + length].strip()
+        # Quotes delimit phrases and a leading minus excludes: query syntax.
+        if (
+            piece
+            and " " not in piece
+            and not re.search('["“”]', piece)
+            and not piece.startswith(("-", "－"))
+        ):
+            queries.append(piece)
+    # Words that are in no article, and single characters of all kinds.
+    queries += ["蛟龙", "量子", "zz", "县", "，", "1", "。"]
+    return queries
+
+
+def test_substring_recall_and_precision_generated(corpus):
+    for q in generated_queries(corpus):
+        assert found(q) == oracle(corpus, [q]), q
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "县",
+        "交城",
+        "扶贫车间",
+        "刘巧艳",
+        "1500",
+        "150",
+        "2019",
+        "PM2.5",
+        "pm2.5",
+        "6133",
+        "孙宝忠",
+        "车间里",
+    ],
+)
+def test_named_terms(corpus, q):
+    assert found(q) == oracle(corpus, [q])
+
+
+def test_names_numbers_and_latin_from_the_pages(corpus):
+    names = {
+        m for text in corpus.values() for m in re.findall(r"[0-9a-z.%-]{2,}", text)
+    }
+    for q in sorted(names)[:60]:
+        assert found(q) == oracle(corpus, [q]), q
+
+
+def test_and_phrase_and_exclusion(corpus):
+    assert found("交城 扶贫") == oracle(corpus, ["交城", "扶贫"])
+    assert found('"主题党日"') == oracle(corpus, ["主题党日"])
+    assert found("交城 -扶贫") == oracle(corpus, ["交城"], ["扶贫"])
+    assert found("-县") == set()
+
+
+def test_punctuation_gap_is_not_bridged(gazetteer_db):
+    from articles import services
+
+    services.page_import(
+        raw="本报讯 交城县新建车间。间里堆满了材料。（孙宝忠）\n".encode(),
+        filename="a.txt",
+        publish=True,
+    )
+    assert found("车间。间里")
+    assert not found("车间里")
+
+
+def test_full_width_query_forms(corpus):
+    assert found("ＰＭ２．５") == found("pm2.5")
+    assert found("交城\u3000扶贫") == found("交城 扶贫")
+    assert found("“主题党日”") == found('"主题党日"')
+
+
+def test_headline_hits_rank_above_body_hits(imported_pages):
+    result = article_search(params={"q": "扶贫车间"})
+    first = result.articles[0]
+    assert "扶贫车间" in search.normalize(first.headline)
+    result = article_search(params={"q": "交城"})
+    ranks = [
+        bool("交城" in search.normalize(a.headline + a.kicker + a.subtitle))
+        for a in result.articles
+    ]
+    assert ranks == sorted(ranks, reverse=True)
+
+
+def test_sort_options(imported_pages):
+    for sort in ("newest", "oldest", "relevance"):
+        result = article_search(params={"q": "交城", "sort": sort})
+        assert result.count == len(found("交城"))
+    with pytest.raises(SearchError):
+        article_search(params={"q": "交城", "sort": "random"})
+
+
+def test_highlight_escapes_html():
+    marked = search.highlight("<b>交城</b>县", ["交城"])
+    assert marked == "&lt;b&gt;<mark>交城</mark>&lt;/b&gt;县"
+    assert "<script>" not in search.snippet("<script>alert(1)</script>交城", ["交城"])
+
+
+def test_highlight_is_case_and_width_insensitive():
+    assert (
+        search.highlight("ＰＭ２．５浓度", ["pm2.5"]) == "<mark>ＰＭ２．５</mark>浓度"
+    )
+
+
+def test_bad_queries_are_refused_with_a_message():
+    with pytest.raises(SearchError, match="过长"):
+        article_search(params={"q": "字" * 100})
+    with pytest.raises(SearchError, match="太多"):
+        article_search(params={"q": " ".join("甲乙丙丁戊己庚辛壬癸子丑")})
+
+
+def test_drafts_are_never_found(imported_pages):
+    article = Article.objects.published().first()
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert article.pk not in found(article.body[:6])
+
+
+def test_edit_reindexes_without_full_rebuild(imported_pages):
+    article = Article.objects.published().first()
+    article.body += "\n\n独一无二的测试短语"
+    article.save()
+    search.index_articles(articles=[article])
+    assert found("独一无二的测试短语") == {article.pk}
+
+
+def test_long_articles_are_chunked_and_still_exact(gazetteer_db):
+    from articles import services
+
+    filler = (
+        "交城县各乡镇积极推进工作，" * 400
+    )  # ~5,200 characters, the phrase below after it
+    raw = f"本报讯 {filler}终于找到了藏在后面的句子。（孙宝忠）\n".encode()
+    services.page_import(raw=raw, filename="long.txt", publish=True)
+    article = Article.objects.get(page__filename="long.txt")
+    assert article.search_chunks.filter(kind="body").count() > 2
+    assert found("藏在后面的句子") == {article.pk}
+    assert found("工作，交城") == {article.pk}
+
+
+def test_rebuild_search_index_command(imported_pages):
+    import io
+
+    from django.core.management import call_command
+
+    before = found("扶贫")
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "已重建" in out.getvalue()
+    assert found("扶贫") == before

@@ -1,0 +1,59 @@
+"""Headless Chromium (Debian's package) driven by Playwright.  The tests are
+skipped, saying why, where Chromium or Playwright is missing; .ci/run
+installs Chromium so CI runs them."""
+
+import io
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from tests.conftest import PAGES
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Playwright's sync API runs an event loop in this thread; the Django ORM
+# calls the fixtures make are synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM:
+        pytest.skip(
+            "Chromium is not installed (apt-get install chromium); browser tests skipped"
+        )
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed"
+    )
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1200, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def published_site(transactional_db, live_server):
+    call_command("load_gazetteer", stdout=io.StringIO())
+    call_command("import_pages", str(PAGES), publish=True, stdout=io.StringIO())
+    return live_server
