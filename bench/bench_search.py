@@ -54,7 +54,11 @@ def dictionary_words(limit: int = 20000) -> tuple[list[str], list[int]]:
 
     jieba.dt.check_initialized()
     words = sorted(
-        ((w, f) for w, f in jieba.dt.FREQ.items() if f > 0 and len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)),
+        (
+            (w, f)
+            for w, f in jieba.dt.FREQ.items()
+            if f > 0 and len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)
+        ),
         key=lambda x: -x[1],
     )[:limit]
     return [w for w, _ in words], [f for _, f in words]
@@ -78,13 +82,18 @@ def generate(n: int, seed: int = 11, batch: int = 2000) -> float:
     given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华飞晋宝忠爱"
     people = [
         Person.objects.get_or_create(
-            name=rng.choice(surnames) + "".join(rng.choice(given) for _ in range(rng.randint(1, 2))) + f"{i:03d}"[:0],
+            name=rng.choice(surnames)
+            + "".join(rng.choice(given) for _ in range(rng.randint(1, 2)))
+            + f"{i:03d}"[:0],
             affiliation="",
             defaults={"slug": f"bench-person-{i}"},
         )[0]
         for i in range(300)
     ]
-    tags = [Tag.objects.get_or_create(name=w, defaults={"slug": f"bench-{i}"})[0] for i, w in enumerate(words[:2000:7])]
+    tags = [
+        Tag.objects.get_or_create(name=w, defaults={"slug": f"bench-{i}"})[0]
+        for i, w in enumerate(words[:2000:7])
+    ]
     content_type = ContentType.objects.get_for_model(Article)
     start_day = date(1995, 1, 1)
     index_seconds = 0.0
@@ -99,9 +108,20 @@ def generate(n: int, seed: int = 11, batch: int = 2000) -> float:
                 if rng.random() < 0.6:
                     body_parts.append(rng.choice(sents))
                 else:
-                    body_parts.append("".join(rng.choices(words[:5000], weights[:5000], k=rng.randint(4, 10))) + "。")
-            paragraphs = ["".join(body_parts[j : j + 3]) for j in range(0, len(body_parts), 3)]
-            headline = "".join(rng.choices(words[:3000], weights[:3000], k=rng.randint(3, 6)))
+                    body_parts.append(
+                        "".join(
+                            rng.choices(
+                                words[:5000], weights[:5000], k=rng.randint(4, 10)
+                            )
+                        )
+                        + "。"
+                    )
+            paragraphs = [
+                "".join(body_parts[j : j + 3]) for j in range(0, len(body_parts), 3)
+            ]
+            headline = "".join(
+                rng.choices(words[:3000], weights[:3000], k=rng.randint(3, 6))
+            )
             rows.append(
                 Article(
                     headline=headline,
@@ -117,19 +137,39 @@ def generate(n: int, seed: int = 11, batch: int = 2000) -> float:
             created = Article.objects.bulk_create(rows)
             ids = [a.pk for a in created]
             Article.places.through.objects.bulk_create(
-                [Article.places.through(article_id=a, place_id=rng.choice(places).pk) for a in ids for _ in range(2)],
+                [
+                    Article.places.through(article_id=a, place_id=rng.choice(places).pk)
+                    for a in ids
+                    for _ in range(2)
+                ],
                 ignore_conflicts=True,
             )
             Article.programs.through.objects.bulk_create(
-                [Article.programs.through(article_id=a, program_id=rng.choice(programs).pk) for a in ids],
+                [
+                    Article.programs.through(
+                        article_id=a, program_id=rng.choice(programs).pk
+                    )
+                    for a in ids
+                ],
                 ignore_conflicts=True,
             )
             Byline.objects.bulk_create(
-                [Byline(article_id=a, person=rng.choice(people), role="writer", order=0) for a in ids],
+                [
+                    Byline(
+                        article_id=a, person=rng.choice(people), role="writer", order=0
+                    )
+                    for a in ids
+                ],
                 ignore_conflicts=True,
             )
             TaggedItem.objects.bulk_create(
-                [TaggedItem(tag=rng.choice(tags), content_type=content_type, object_id=a) for a in ids for _ in range(3)],
+                [
+                    TaggedItem(
+                        tag=rng.choice(tags), content_type=content_type, object_id=a
+                    )
+                    for a in ids
+                    for _ in range(3)
+                ],
                 ignore_conflicts=True,
             )
             t0 = time.perf_counter()
@@ -146,14 +186,20 @@ def sizes() -> tuple[int, int]:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT COALESCE(SUM(octet_length(body) + octet_length(headline)), 0) FROM articles_article")
+            cursor.execute(
+                "SELECT COALESCE(SUM(octet_length(body) + octet_length(headline)), 0) FROM articles_article"
+            )
             text = cursor.fetchone()[0]
             cursor.execute("SELECT pg_total_relation_size('articles_searchchunk')")
             return text, cursor.fetchone()[0]
-        cursor.execute("SELECT COALESCE(SUM(length(CAST(body AS BLOB)) + length(CAST(headline AS BLOB))), 0) FROM articles_article")
+        cursor.execute(
+            "SELECT COALESCE(SUM(length(CAST(body AS BLOB)) + length(CAST(headline AS BLOB))), 0) FROM articles_article"
+        )
         text = cursor.fetchone()[0]
         try:
-            cursor.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'articles_search_fts%' OR name LIKE 'articles_searchchunk%'")
+            cursor.execute(
+                "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'articles_search_fts%' OR name LIKE 'articles_searchchunk%'"
+            )
             index = cursor.fetchone()[0] or 0
         except Exception:
             index = 0
@@ -170,8 +216,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--reuse", action="store_true", help="keep an archive already generated")
-    parser.add_argument("--naive", type=int, default=1, help="repeats of the icontains scan per query")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep an archive already generated"
+    )
+    parser.add_argument(
+        "--naive", type=int, default=1, help="repeats of the icontains scan per query"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.dev")
     import django
@@ -199,11 +249,17 @@ def main() -> None:
     facet_place = Place.objects.filter(name="交城县").first()
     print(f"database: {connection.vendor}, articles: {total}")
     if build:
-        print(f"generation {build[0]:.0f}s, of which index build {build[1]:.0f}s ({args.articles / build[1]:.0f} articles/s)")
+        print(
+            f"generation {build[0]:.0f}s, of which index build {build[1]:.0f}s ({args.articles / build[1]:.0f} articles/s)"
+        )
     text, index = sizes()
     if index:
-        print(f"text {text / 2**20:.0f} MiB, index {index / 2**20:.0f} MiB ({index / max(text, 1):.1f}x)")
-    print(f"{'query':<18}{'filter':<8}{'matches':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'scan ms':>9}{'speed-up':>9}")
+        print(
+            f"text {text / 2**20:.0f} MiB, index {index / 2**20:.0f} MiB ({index / max(text, 1):.1f}x)"
+        )
+    print(
+        f"{'query':<18}{'filter':<8}{'matches':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'scan ms':>9}{'speed-up':>9}"
+    )
     all_times = []
     for label, q in QUERIES:
         for with_filter in (False, True):
@@ -232,7 +288,9 @@ def main() -> None:
                 f"{label:<18}{'place' if with_filter else '':<8}{result.count:>8}{'+' if result.count_is_estimate else ' '}"
                 f"{p50:>9.1f}{percentile(times, 95):>9.1f}{percentile(times, 99):>9.1f}{scan_ms:>9.0f}{scan_ms / p50:>8.0f}x"
             )
-    print(f"all queries: p50 {percentile(all_times, 50):.1f} ms, p95 {percentile(all_times, 95):.1f} ms, p99 {percentile(all_times, 99):.1f} ms")
+    print(
+        f"all queries: p50 {percentile(all_times, 50):.1f} ms, p95 {percentile(all_times, 95):.1f} ms, p99 {percentile(all_times, 99):.1f} ms"
+    )
 
 
 if __name__ == "__main__":
