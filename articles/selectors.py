@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404
 from taggit.models import TaggedItem
@@ -79,9 +79,9 @@ def articles_for_tag(slug: str) -> QuerySet:
 
 # --- search ---------------------------------------------------------------------
 
-COUNT_CAP = 10_000  # above this the count is shown as "10,000+"
-RANK_LIMIT = 500  # up to this many matches are ranked by relevance in full
-FACET_SAMPLE = 5_000  # facets of larger result sets are counted on the newest
+COUNT_CAP = 10_000  # browsing without a query: counts above this show "10,000+"
+MATCH_CAP = 1_000  # a query with more matches is "broad": estimated count, date order
+FACET_SAMPLE = 5_000  # facets of larger result sets are counted on a sample
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "newest", "oldest")
 
@@ -164,21 +164,40 @@ def article_search(*, params, page_size_default: int = 20) -> SearchResult:
     base = filterset.qs
     if filterset.errors:
         raise SearchError(_errors(filterset.errors))
-    if query:
-        base = search.matching(query, base)
-
-    count = base.order_by().values("pk")[: COUNT_CAP + 1].count()
-    estimate = count > COUNT_CAP
     offset = (page - 1) * page_size
-    if query.terms and sort == "relevance":
-        ids = _ranked_ids(base, query, count, offset, page_size)
-    else:
+    if not query:
+        count = base.order_by().values("pk")[: COUNT_CAP + 1].count()
+        estimate = count > COUNT_CAP
         order = ("pub_date", "id") if sort == "oldest" else ("-pub_date", "-id")
         ids = list(
             base.order_by(*order).values_list("pk", flat=True)[
                 offset : offset + page_size
             ]
         )
+        facet_ids = base.order_by().values("pk")
+        sampled = count > FACET_SAMPLE
+        if sampled:
+            facet_ids = _newest_ids(base, FACET_SAMPLE)
+        count = min(count, COUNT_CAP)
+    else:
+        matched = search.matching(query, base)
+        # Adaptive plan: ask the index for at most MATCH_CAP + 1 matches.
+        # Fewer means the whole result set is known and is ranked, counted
+        # and faceted exactly; more means a broad term, shown newest first
+        # (headline hits first) with an estimated count.
+        with search.index_plan():
+            found = list(
+                matched.order_by().values_list("pk", flat=True)[: MATCH_CAP + 1]
+            )
+        estimate = len(found) > MATCH_CAP
+        count = MATCH_CAP if estimate else len(found)
+        sampled = estimate
+        if not estimate:
+            ids = _ranked(found, query, sort)[offset : offset + page_size]
+            facet_ids = found
+        else:
+            ids = _broad_page(matched, query, sort, offset, page_size)
+            facet_ids = found[:MATCH_CAP]
     by_id = (
         _with_relations(Article.objects.filter(pk__in=ids))
         .prefetch_related("places", "programs", "tags")
@@ -188,50 +207,100 @@ def article_search(*, params, page_size_default: int = 20) -> SearchResult:
     for article in articles:
         article.headline_html = search.highlight(str(article), query.words)
         article.snippet_html = search.snippet(article.body, query.words)
-    facets, sampled = _facets(base, params, estimate or count > FACET_SAMPLE)
     return SearchResult(
         query=query,
         articles=articles,
-        count=min(count, COUNT_CAP),
+        count=count,
         count_is_estimate=estimate,
         page=page,
         page_size=page_size,
         sort=sort,
-        facets=facets,
+        facets=_facets(facet_ids, params),
         facets_are_sampled=sampled,
     )
 
 
-def _errors(errors) -> str:
-    return "；".join(str(m) for messages in errors.values() for m in messages)
+def _newest_ids(base, limit: int) -> list[int]:
+    return list(base.order_by("-pub_date", "-id").values_list("pk", flat=True)[:limit])
 
 
-def _ranked_ids(base, query, count, offset, size) -> list[int]:
-    """Headline-block hits first, then relevance, then newest.  Up to
-    RANK_LIMIT matches are scored in full on their clean text; beyond that
-    only the headline-hit tier and the date order (ranking hundreds of
-    thousands of matches costs seconds and says little)."""
-    if count <= RANK_LIMIT:
-        rows = base.order_by().only(
-            "pk", "kicker", "headline", "subtitle", "body", "pub_date"
-        )
-        scored = []
-        for article in rows:
+def _ranked(ids: list[int], query, sort: str) -> list[int]:
+    """Order a known result set: by date, or headline-block hits first,
+    then relevance on the clean text, then newest."""
+    rows = Article.objects.filter(pk__in=ids).only(
+        "pk", "kicker", "headline", "subtitle", "body", "pub_date"
+    )
+    keyed = []
+    for article in rows:
+        day = article.pub_date.toordinal() if article.pub_date else 0
+        if sort == "newest":
+            key = (-day, -article.pk)
+        elif sort == "oldest":
+            key = (day, article.pk)
+        else:
             title = search.normalize(
                 " ".join((article.kicker, article.headline, article.subtitle))
             )
             hits = sum(1 for t in query.terms if t.text in title)
-            day = article.pub_date.toordinal() if article.pub_date else 0
-            scored.append((-hits, -search.relevance(article, query), -day, -article.pk))
-        scored.sort()
-        return [-s[3] for s in scored[offset : offset + size]]
-    titled = Q()
+            key = (-hits, -search.relevance(article, query), -day, -article.pk)
+        keyed.append((key, article.pk))
+    keyed.sort()
+    return [pk for _, pk in keyed]
+
+
+def _broad_page(matched, query, sort: str, offset: int, size: int) -> list[int]:
+    """A page of a broad result set without ranking all of it: walk the
+    articles by date and keep those that match (the date index finds a page
+    of a common term in a few probes).  For relevance, the articles with a
+    headline-block hit (few, found through the index) come first."""
+    if sort == "oldest":
+        return list(
+            matched.order_by("pub_date", "id").values_list("pk", flat=True)[
+                offset : offset + size
+            ]
+        )
+    if sort == "newest" or not query.terms:
+        return list(
+            matched.order_by("-pub_date", "-id").values_list("pk", flat=True)[
+                offset : offset + size
+            ]
+        )
+    titled = matched
     for term in query.terms:
-        titled |= Q(pk__in=search._article_ids_sql(term, SearchChunk.Kind.TITLE))
-    ranked = base.annotate(
-        title_hit=Case(When(titled, then=Value(1)), default=Value(0))
-    ).order_by("-title_hit", "-pub_date", "-id")
-    return list(ranked.values_list("pk", flat=True)[offset : offset + size])
+        titled = titled.filter(
+            pk__in=search._article_ids_sql(term, SearchChunk.Kind.TITLE)
+        )
+    with search.index_plan():
+        title_ids = list(
+            titled.order_by().values_list("pk", flat=True)[: MATCH_CAP + 1]
+        )
+    if len(title_ids) > MATCH_CAP:
+        # Headline hits alone are broad: they fill the first pages by date.
+        title_ids = list(
+            titled.order_by("-pub_date", "-id").values_list("pk", flat=True)[
+                : offset + size
+            ]
+        )
+    else:
+        title_ids = list(
+            Article.objects.filter(pk__in=title_ids)
+            .order_by("-pub_date", "-id")
+            .values_list("pk", flat=True)
+        )
+    if offset + size <= len(title_ids):
+        return title_ids[offset : offset + size]
+    rest_offset = max(0, offset - len(title_ids))
+    head = title_ids[offset:] if offset < len(title_ids) else []
+    rest = (
+        matched.exclude(pk__in=title_ids)
+        .order_by("-pub_date", "-id")
+        .values_list("pk", flat=True)[rest_offset : rest_offset + size - len(head)]
+    )
+    return head + list(rest)
+
+
+def _errors(errors) -> str:
+    return "；".join(str(m) for messages in errors.values() for m in messages)
 
 
 FACET_LABELS = {
@@ -246,13 +315,9 @@ FACET_LABELS = {
 }
 
 
-def _facets(base, params, sample: bool) -> tuple[dict[str, list[Facet]], bool]:
-    ids = base.order_by().values("pk")
-    if sample:
-        ids = base.order_by("-pub_date", "-id").values("pk")[:FACET_SAMPLE]
-        ids = Article.objects.filter(
-            pk__in=list(ids.values_list("pk", flat=True))
-        ).values("pk")
+def _facets(ids, params) -> dict[str, list[Facet]]:
+    """Counts per tag, place, person, program, kind, publication, year and
+    month over `ids` (a list or a values("pk") queryset)."""
     content_type = ContentType.objects.get_for_model(Article)
     facets: dict[str, list[Facet]] = {}
     rows = (
@@ -325,7 +390,7 @@ def _facets(base, params, sample: bool) -> tuple[dict[str, list[Facet]], bool]:
         facets["month"] = [
             Facet("month", str(r["m"]), f"{r['m']}月", r["n"]) for r in rows
         ]
-    return facets, sample
+    return facets
 
 
 def articles_per_month(queryset) -> list[tuple[str, int]]:

@@ -11,7 +11,13 @@ def manage(*args, env):
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS")
+        if k
+        not in (
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
     }
     base.update(env)
     return subprocess.run(

@@ -21,13 +21,10 @@ FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-# Playwright's sync API runs an event loop in this thread; the Django ORM
-# calls the fixtures make are synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(allow_orm_beside_event_loop):
     if not CHROMIUM:
         pytest.skip(
             "Chromium is not installed (apt-get install chromium); browser tests skipped"
@@ -39,6 +36,19 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def allow_orm_beside_event_loop():
+    # Playwright's sync API runs an event loop in this thread; the Django ORM
+    # calls the fixtures make are synchronous and safe here.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
