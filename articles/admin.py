@@ -1,18 +1,65 @@
-"""The staff's workbench.  Saving and actions go through services.py."""
+"""The staff's workbench.  Every change goes through services.py, which also
+checks permissions; the admin only shows, asks and reports."""
 
+import base64
+import uuid
+
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from people.models import Byline
 
-from . import services
-from .models import Article, Caption, Page, Place, Program
+from . import search, services
+from .models import Article, Caption, Page, Place, Program, ReviewItem
 
 admin.site.site_header = "Newsroom 报纸档案管理"
 admin.site.site_title = "Newsroom"
 admin.site.index_title = "稿件、版面与人物"
+
+
+# --- helpers ----------------------------------------------------------------------
+
+
+class EstimatedCountPaginator(Paginator):
+    """Counting a million-row table costs seconds on PostgreSQL; unfiltered
+    lists use the planner's row estimate instead (the admin shows it)."""
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        if connection.vendor == "postgresql" and query is not None and not query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
+                    [self.object_list.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            if row and row[0] > 100_000:
+                return int(row[0])
+        return super().count
+
+
+def _report(modeladmin, request, func, queryset, done: str):
+    """Run a service over a selection, reporting refusals per item."""
+    ok = 0
+    for obj in queryset:
+        try:
+            func(obj)
+            ok += 1
+        except services.WorkflowError as exc:
+            modeladmin.message_user(request, f"“{obj}”：{exc}", messages.ERROR)
+    if ok:
+        modeladmin.message_user(request, f"{ok} 项已{done}", messages.SUCCESS)
 
 
 class FlaggedFilter(admin.SimpleListFilter):
@@ -35,6 +82,9 @@ class FlaggedFilter(admin.SimpleListFilter):
         return queryset
 
 
+# --- articles ---------------------------------------------------------------------
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
     extra = 0
@@ -49,8 +99,143 @@ class CaptionInline(admin.TabularInline):
     fk_name = "article"
 
 
+class ArticleForm(forms.ModelForm):
+    # The version the editor started from; saving over a newer one is refused.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "kicker",
+            "headline",
+            "subtitle",
+            "suggested_headline",
+            "slug",
+            "body",
+            "kind",
+            "status",
+            "pub_date",
+            "page",
+            "position",
+            "places",
+            "programs",
+            "tags",
+            "flags",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None:
+            current = (
+                Article.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is not None and current != expected:
+                raise forms.ValidationError(
+                    "保存失败：在您编辑期间，这篇稿件已被他人修改并保存（版本 %(theirs)s，您的是 %(yours)s）。"
+                    "您的输入仍在下面；请对照“历史”中的最新修改后再保存。",
+                    code=services.CONFLICT,
+                    params={"theirs": current, "yours": expected},
+                )
+        return cleaned
+
+
+class ArticleAdminBase(SimpleHistoryAdmin):
+    form = ArticleForm
+    list_select_related = ["page"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    search_fields = ["headline"]  # replaced by the site's search engine below
+    search_help_text = (
+        "与网站相同的全文检索：任意字词、人名、数字；空格分隔表示同时出现"
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        try:
+            query = search.parse_query(search_term)
+        except search.QueryError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return queryset.none(), False
+        return search.matching(query, queryset), False
+
+    @admin.display(description="来源版面")
+    def page_link(self, obj):
+        if not obj.page_id:
+            return "—"
+        url = reverse("admin:articles_page_change", args=[obj.page_id])
+        return format_html('<a href="{}">{}</a>', url, obj.page.filename)
+
+    @admin.display(description="审核提示")
+    def flag_list(self, obj):
+        labels = obj.flag_labels()
+        if not labels:
+            return "—"
+        return format_html_join(
+            "", '<span class="flag">⚑ {}</span><br>', ((label,) for label in labels)
+        )
+
+    def can_publish(self, request) -> bool:
+        return request.user.has_perm("articles.publish_article")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.can_publish(request):
+            actions.pop("publish", None)
+            actions.pop("unpublish", None)
+        return actions
+
+    @admin.action(description="发布所选稿件")
+    def publish(self, request, queryset):
+        _report(
+            self,
+            request,
+            lambda a: services.article_publish(article=a, user=request.user),
+            queryset,
+            "发布",
+        )
+
+    @admin.action(description="撤回所选稿件（改为草稿）")
+    def unpublish(self, request, queryset):
+        _report(
+            self,
+            request,
+            lambda a: services.article_unpublish(article=a, user=request.user),
+            queryset,
+            "撤回",
+        )
+
+    @admin.action(description="送审所选稿件")
+    def send_to_review(self, request, queryset):
+        _report(
+            self,
+            request,
+            lambda a: services.article_submit(article=a, user=request.user),
+            queryset,
+            "送审",
+        )
+
+    @admin.action(description="标记为已核查（清除审核提示）")
+    def mark_reviewed(self, request, queryset):
+        _report(
+            self,
+            request,
+            lambda a: services.article_mark_reviewed(article=a, user=request.user),
+            queryset,
+            "核查",
+        )
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArticleAdminBase):
     list_display = [
         "__str__",
         "kind",
@@ -62,19 +247,19 @@ class ArticleAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     list_filter = ["status", "kind", FlaggedFilter, "page__publication", "pub_date"]
-    search_fields = ["headline", "kicker", "subtitle", "body", "slug"]
     date_hierarchy = "pub_date"
-    list_select_related = ["page"]
     autocomplete_fields = ["page", "places", "programs"]
     readonly_fields = [
         "flag_list",
         "created_at",
         "updated_at",
         "version",
-        "source_link",
+        "page_link",
+        "is_edited",
     ]
     inlines = [BylineInline, CaptionInline]
-    actions = ["publish", "send_to_review", "unpublish"]
+    actions = ["publish", "send_to_review", "unpublish", "mark_reviewed"]
+    change_form_template = "admin/articles/article/change_form.html"
     fieldsets = [
         (
             None,
@@ -90,7 +275,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         ("正文", {"fields": ["body", "kind"]}),
         ("发布", {"fields": ["status", "pub_date"]}),
-        ("来源", {"fields": ["page", "position", "source_link"]}),
+        ("来源", {"fields": ["page", "position", "page_link"]}),
         ("标注", {"fields": ["places", "programs", "tags"]}),
         (
             "审核",
@@ -105,69 +290,290 @@ class ArticleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (None, {"fields": ["expected_version"]}),
     ]
 
-    @admin.display(description="来源版面")
-    def page_link(self, obj):
-        if not obj.page_id:
-            return "—"
-        url = reverse("admin:articles_page_change", args=[obj.page_id])
-        return format_html('<a href="{}">{}</a>', url, obj.page.filename)
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.can_publish(request):
+            fields.append("status")  # editors move status with 送审 only
+        return fields
 
-    @admin.display(description="来源")
-    def source_link(self, obj):
-        return self.page_link(obj)
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/headline/",
+                wrap(self.headline_view),
+                name="articles_article_headline",
+            ),
+            path(
+                "<int:pk>/split/", wrap(self.split_view), name="articles_article_split"
+            ),
+            path(
+                "<int:pk>/merge/", wrap(self.merge_view), name="articles_article_merge"
+            ),
+            path(
+                "<int:pk>/status/",
+                wrap(self.status_view),
+                name="articles_article_status",
+            ),
+            *super().get_urls(),
+        ]
 
-    @admin.display(description="审核提示")
-    def flag_list(self, obj):
-        labels = obj.flag_labels()
-        if not labels:
-            return "—"
-        return format_html_join(
-            "", '<span class="flag">{}</span><br>', ((label,) for label in labels)
-        )
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id:
+            article = (
+                Article.objects.filter(pk=object_id).select_related("page").first()
+            )
+            if article is not None:
+                extra_context.update(
+                    tools=True,
+                    can_publish=self.can_publish(request),
+                    article_obj=article,
+                )
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
-        obj.is_edited = obj.is_edited or change
-        super().save_model(request, obj, form, change)
+        services.article_save(
+            article=obj,
+            user=request.user,
+            expected_version=form.cleaned_data.get("expected_version"),
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.search.index_articles(articles=[form.instance])
+        search.index_articles(articles=[form.instance])
 
-    def _set_status(self, request, queryset, status, label):
-        for article in queryset:
-            services.article_set_status(article=article, status=status)
-        self.message_user(
-            request, f"{queryset.count()} 篇稿件已{label}", messages.SUCCESS
+    # -- fix tools --
+
+    def _article(self, request, pk) -> Article:
+        article = get_object_or_404(Article.objects.select_related("page"), pk=pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def _back(self, article):
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[article.pk])
         )
 
-    @admin.action(description="发布所选稿件")
-    def publish(self, request, queryset):
-        self._set_status(request, queryset, Article.Status.PUBLISHED, "发布")
+    def _tool_page(self, request, article, template, **context):
+        return render(
+            request,
+            f"admin/articles/article/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "article": article,
+                "title": context.pop("title", str(article)),
+                **context,
+            },
+        )
 
-    @admin.action(description="送审所选稿件")
-    def send_to_review(self, request, queryset):
-        self._set_status(request, queryset, Article.Status.REVIEW, "送审")
+    def headline_view(self, request, pk):
+        """Choose the headline from the page's unassigned headline lines, or type one."""
+        article = self._article(request, pk)
+        lines = services.page_headline_lines(article.page) if article.page else []
+        if request.method == "POST":
+            chosen = request.POST.get("headline") or request.POST.get("custom", "")
+            try:
+                services.article_set_headline(
+                    article=article, headline=chosen, user=request.user
+                )
+            except services.WorkflowError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"标题已设为“{article.headline}”", messages.SUCCESS
+                )
+                return self._back(article)
+        return self._tool_page(
+            request, article, "headline.html", lines=lines, title="选择标题"
+        )
 
-    @admin.action(description="撤回为草稿")
-    def unpublish(self, request, queryset):
-        self._set_status(request, queryset, Article.Status.DRAFT, "撤回")
+    def split_view(self, request, pk):
+        article = self._article(request, pk)
+        if request.method == "POST":
+            try:
+                second = services.article_split(
+                    article=article,
+                    at=int(request.POST.get("at", 0)),
+                    user=request.user,
+                )
+            except (ValueError, services.WorkflowError) as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"已拆分，后半部分为新稿件 #{second.pk}", messages.SUCCESS
+                )
+                return self._back(article)
+        return self._tool_page(
+            request,
+            article,
+            "split.html",
+            paragraphs=list(enumerate(article.paragraphs())),
+            title="拆分稿件",
+        )
+
+    def merge_view(self, request, pk):
+        article = self._article(request, pk)
+        neighbours = (
+            Article.objects.filter(page_id=article.page_id)
+            .exclude(pk=article.pk)
+            .order_by("position")
+            if article.page_id
+            else Article.objects.none()
+        )
+        if request.method == "POST":
+            other = Article.objects.filter(pk=request.POST.get("other") or 0).first()
+            if other is None:
+                self.message_user(request, "请选择要并入的稿件", messages.ERROR)
+            else:
+                try:
+                    services.article_merge(
+                        first=article, second=other, user=request.user
+                    )
+                except services.WorkflowError as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                else:
+                    self.message_user(
+                        request, "已合并，内容接在本稿之后", messages.SUCCESS
+                    )
+                    return self._back(article)
+        return self._tool_page(
+            request, article, "merge.html", neighbours=neighbours, title="合并转续稿件"
+        )
+
+    def status_view(self, request, pk):
+        article = self._article(request, pk)
+        if request.method != "POST":
+            return self._back(article)
+        action = request.POST.get("action")
+        operations = {
+            "publish": (services.article_publish, "已发布"),
+            "unpublish": (services.article_unpublish, "已撤回"),
+            "submit": (services.article_submit, "已送审"),
+            "reviewed": (services.article_mark_reviewed, "已标记为核查完毕"),
+        }
+        if action not in operations:
+            self.message_user(request, "未知操作", messages.ERROR)
+            return self._back(article)
+        func, done = operations[action]
+        try:
+            func(article=article, user=request.user)
+        except services.WorkflowError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return self._back(article)
+
+
+@admin.register(ReviewItem)
+class ReviewQueueAdmin(ArticleAdminBase):
+    """Flagged articles first, the reasons shown, fixed in a click."""
+
+    list_display = [
+        "__str__",
+        "flag_list",
+        "status",
+        "page_link",
+        "position",
+        "updated_at",
+    ]
+    list_filter = [FlaggedFilter, "status", "kind", "page__publication"]
+    actions = ["mark_reviewed", "publish", "send_to_review"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        qs = (
+            super()
+            .get_queryset(request)
+            .exclude(status=Article.Status.PUBLISHED, flags=[])
+        )
+        flagged_first = Case(
+            When(flags=[], then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+        return qs.annotate(unflagged=flagged_first).order_by(
+            "unflagged", "-updated_at", "-id"
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_article")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_article")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Work on an item in the full article form with its tools.
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[object_id])
+        )
+
+
+# --- pages and imports ------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(label="版面文件（.txt，可多选）")
+    publication = forms.CharField(
+        label="报纸", max_length=100, required=False, help_text="如 交城报"
+    )
+    issue_date = forms.DateField(
+        label="出版日期", required=False, help_text="YYYY-MM-DD"
+    )
+    publish = forms.BooleanField(label="直接发布（需要发布权限）", required=False)
+
+
+SESSION_KEY = "newsroom_pending_import"
 
 
 class ArticleOnPageInline(admin.TabularInline):
     model = Article
     extra = 0
-    fields = ["position", "article_link", "kind", "status", "flags"]
-    readonly_fields = ["article_link", "flags"]
+    fields = ["position", "article_link", "kind", "status", "flag_list"]
+    readonly_fields = ["article_link", "flag_list", "position", "kind", "status"]
     ordering = ["position"]
-    show_change_link = True
     can_delete = False
 
     @admin.display(description="稿件")
     def article_link(self, obj):
         url = reverse("admin:articles_article_change", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, str(obj))
+
+    @admin.display(description="审核提示")
+    def flag_list(self, obj):
+        return "、".join(obj.flag_labels()) or "—"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -194,7 +600,7 @@ class PageAdmin(admin.ModelAdmin):
     list_filter = ["publication", "issue_date"]
     search_fields = ["filename", "publication", "sha256"]
     date_hierarchy = "imported_at"
-    readonly_fields = ["sha256", "imported_at", "leftover_list", "raw_text"]
+    readonly_fields = ["sha256", "imported_at", "leftover_list", "raw_text_view"]
     fields = [
         "filename",
         "publication",
@@ -203,12 +609,19 @@ class PageAdmin(admin.ModelAdmin):
         "sha256",
         "imported_at",
         "leftover_list",
-        "raw_text",
     ]
     inlines = [ArticleOnPageInline, PageCaptionInline]
+    change_list_template = "admin/articles/page/change_list.html"
+    change_form_template = "admin/articles/page/change_form.html"
+    show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("articles"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=Count("articles"))
+            .order_by("-imported_at", "-id")
+        )
 
     @admin.display(description="稿件数", ordering="n_articles")
     def article_count(self, obj):
@@ -218,11 +631,234 @@ class PageAdmin(admin.ModelAdmin):
     def leftover_list(self, obj):
         if not obj.leftovers:
             return "—"
+        labels = {
+            "headline": "标题",
+            "banner": "栏目",
+            "byline": "署名",
+            "fragment": "碎片",
+        }
         return format_html_join(
             "",
             "<div>[{}] {}</div>",
-            ((item.get("kind", ""), item.get("text", "")) for item in obj.leftovers),
+            (
+                (
+                    labels.get(item.get("kind"), item.get("kind", "")),
+                    item.get("text", ""),
+                )
+                for item in obj.leftovers
+            ),
         )
+
+    @admin.display(description="原始文本")
+    def raw_text_view(self, obj):
+        return format_html('<pre class="raw-text">{}</pre>', obj.raw_text)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Caption:
+            return super().save_formset(request, form, formset, change)
+        # Moving a caption to another article goes through the service, so
+        # both articles' search text is updated.
+        for caption in formset.save(commit=False):
+            services.caption_save(caption=caption, user=request.user)
+        for caption in formset.deleted_objects:
+            services.caption_delete(caption=caption, user=request.user)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name="articles_page_import"),
+            path(
+                "import/confirm/",
+                wrap(self.import_confirm_view),
+                name="articles_page_import_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload page files; show what the importer proposes, save nothing."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": "上传版面",
+        }
+        if request.method == "POST" and form.is_valid():
+            if form.cleaned_data["publish"] and not request.user.has_perm(
+                "articles.publish_article"
+            ):
+                form.add_error("publish", "您没有发布权限；稿件将进入待审。")
+                return render(request, "admin/articles/page/import.html", context)
+            previews, errors, pending = [], [], []
+            for upload in form.cleaned_data["files"]:
+                raw = upload.read()
+                try:
+                    parsed = services.page_preview(raw=raw, filename=upload.name)
+                except services.PageImportError as exc:
+                    errors.append(str(exc))
+                    continue
+                previews.append(
+                    {
+                        "filename": upload.name,
+                        "page": parsed,
+                        "already": services.page_exists(raw=raw),
+                    }
+                )
+                pending.append(
+                    {"name": upload.name, "data": base64.b64encode(raw).decode()}
+                )
+            token = uuid.uuid4().hex
+            request.session[SESSION_KEY] = {
+                "token": token,
+                "files": pending,
+                "publication": form.cleaned_data["publication"],
+                "issue_date": form.cleaned_data["issue_date"].isoformat()
+                if form.cleaned_data["issue_date"]
+                else "",
+                "publish": form.cleaned_data["publish"],
+            }
+            context.update(
+                previews=previews, errors=errors, token=token, title="导入预览"
+            )
+            return render(request, "admin/articles/page/import_preview.html", context)
+        return render(request, "admin/articles/page/import.html", context)
+
+    def import_confirm_view(self, request):
+        """Save what was previewed (through the same service as import_pages),
+        or drop it."""
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        pending = request.session.pop(SESSION_KEY, None)
+        changelist = reverse("admin:articles_page_changelist")
+        if "cancel" in request.POST:
+            self.message_user(request, "已取消导入，没有保存任何内容", messages.INFO)
+            return HttpResponseRedirect(changelist)
+        if not pending or pending.get("token") != request.POST.get("token"):
+            self.message_user(request, "预览已过期，请重新上传", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_page_import"))
+        from datetime import date
+
+        issue_date = (
+            date.fromisoformat(pending["issue_date"]) if pending["issue_date"] else None
+        )
+        created = []
+        for item in pending["files"]:
+            try:
+                result = services.page_import(
+                    raw=base64.b64decode(item["data"]),
+                    filename=item["name"],
+                    publication=pending["publication"],
+                    issue_date=issue_date,
+                    publish=pending["publish"]
+                    and request.user.has_perm("articles.publish_article"),
+                )
+            except services.PageImportError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                continue
+            if result.status == "skipped":
+                self.message_user(
+                    request, f"{item['name']}：已导入过，未重复导入", messages.WARNING
+                )
+            else:
+                created.append(result)
+                self.message_user(
+                    request,
+                    f"{item['name']}：{len(result.articles)} 篇稿件，{result.flagged} 篇待核查",
+                    messages.SUCCESS,
+                )
+        if len(created) == 1:
+            return HttpResponseRedirect(
+                reverse("admin:articles_page_change", args=[created[0].page.pk])
+            )
+        return HttpResponseRedirect(changelist)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id:
+            page = Page.objects.filter(pk=object_id).first()
+            if page is not None:
+                extra_context["raw_text"] = page.raw_text
+                extra_context["page_articles"] = page.articles.order_by("position")
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+# --- places and programs ------------------------------------------------------------
+
+
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(queryset=None, label="保留", widget=forms.RadioSelect)
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = queryset
+
+
+def merge_action(merge_service, label: str):
+    """An admin action: merge the selected rows into the one staff keep."""
+
+    @admin.action(description=f"合并所选{label}（所有关联移到保留的一项）")
+    def action(modeladmin, request, queryset):
+        if queryset.count() < 2:
+            modeladmin.message_user(request, "请至少选择两项再合并", messages.WARNING)
+            return None
+        if "do_merge" in request.POST:
+            form = MergeForm(request.POST, queryset=queryset)
+            if form.is_valid():
+                keep = form.cleaned_data["keep"]
+                try:
+                    for other in queryset.exclude(pk=keep.pk):
+                        merge_service(keep=keep, remove=other, user=request.user)
+                except services.WorkflowError as exc:
+                    modeladmin.message_user(request, str(exc), messages.ERROR)
+                else:
+                    modeladmin.message_user(
+                        request,
+                        f"已合并到“{keep}”，其他名称作为别名保留",
+                        messages.SUCCESS,
+                    )
+                return None
+        else:
+            form = MergeForm(queryset=queryset, initial={"keep": queryset.first()})
+        return render(
+            request,
+            "admin/merge_confirm.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "opts": modeladmin.model._meta,
+                "form": form,
+                "queryset": queryset,
+                "action": request.POST.get("action"),
+                "title": f"合并{label}",
+            },
+        )
+
+    action.__name__ = f"merge_{label}"
+    return action
+
+
+@admin.action(description="确认所选（不再标为新发现）")
+def confirm_selected(modeladmin, request, queryset):
+    _report(
+        modeladmin,
+        request,
+        lambda o: services.entity_confirm(obj=o, user=request.user),
+        queryset,
+        "确认",
+    )
+
+
+@admin.action(description="驳回所选新发现（解除关联并删除）")
+def reject_selected(modeladmin, request, queryset):
+    _report(
+        modeladmin,
+        request,
+        lambda o: services.entity_reject(obj=o, user=request.user),
+        queryset,
+        "驳回",
+    )
 
 
 @admin.register(Place)
@@ -235,11 +871,15 @@ class PlaceAdmin(admin.ModelAdmin):
         "is_confirmed",
         "article_count",
     ]
-    list_filter = ["kind", "is_confirmed"]
+    list_filter = ["is_confirmed", "kind"]
     search_fields = ["name", "aliases"]
     autocomplete_fields = ["parent"]
-    prepopulated_fields = {}
     list_select_related = ["parent"]
+    actions = [
+        confirm_selected,
+        reject_selected,
+        merge_action(services.place_merge, "地名"),
+    ]
 
     def get_queryset(self, request):
         return (
@@ -266,6 +906,11 @@ class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "aliases", "is_confirmed", "article_count"]
     list_filter = ["is_confirmed"]
     search_fields = ["name", "aliases", "description"]
+    actions = [
+        confirm_selected,
+        reject_selected,
+        merge_action(services.program_merge, "政策项目"),
+    ]
 
     def get_queryset(self, request):
         return (
@@ -286,3 +931,9 @@ class CaptionAdmin(admin.ModelAdmin):
     search_fields = ["text"]
     autocomplete_fields = ["article", "page"]
     list_select_related = ["article", "page"]
+
+    def save_model(self, request, obj, form, change):
+        services.caption_save(caption=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.caption_delete(caption=obj, user=request.user)

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 
@@ -212,11 +213,14 @@ class Article(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    # Every saved change: who, when, what (the admin shows diffs, restores).
+    history = HistoricalRecords(verbose_name="稿件修订", m2m_fields=[places, programs])
 
     class Meta:
         verbose_name = "稿件"
         verbose_name_plural = "稿件"
         ordering = ["-pub_date", "-id"]
+        permissions = [("publish_article", "可以发布和撤回稿件")]
         indexes = [
             models.Index(
                 fields=["status", "-pub_date", "-id"], name="article_public_order"
@@ -300,3 +304,12 @@ class SearchChunk(models.Model):
 
     def __str__(self):
         return f"{self.article_id}:{self.kind}:{self.seq}"
+
+
+class ReviewItem(Article):
+    """The review queue: articles as staff check them, flagged ones first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "待核查稿件"
+        verbose_name_plural = "审核队列"

@@ -7,12 +7,13 @@ where they write more than one row.
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -394,16 +395,6 @@ def page_import(
 # --- articles ---------------------------------------------------------------
 
 
-def article_set_status(*, article: Article, status: str) -> Article:
-    article.status = status
-    if status == Article.Status.PUBLISHED and article.pub_date is None:
-        article.pub_date = (
-            article.page.issue_date if article.page else None
-        ) or timezone.localdate()
-    article.save(update_fields=["status", "pub_date", "updated_at"])
-    return article
-
-
 def article_export_row(article: Article) -> dict:
     """One line of `export_articles`: the article and everything linked."""
     return {
@@ -503,6 +494,21 @@ __all__ = [
     "article_export_row",
     "article_import_row",
     "article_set_status",
+    "article_publish",
+    "article_unpublish",
+    "article_submit",
+    "article_save",
+    "article_merge",
+    "article_split",
+    "article_set_headline",
+    "article_mark_reviewed",
+    "caption_move",
+    "person_merge",
+    "place_merge",
+    "program_merge",
+    "entity_confirm",
+    "entity_reject",
+    "WorkflowError",
     "article_slug_for",
     "gazetteer_current",
     "gazetteer_load",
@@ -513,3 +519,394 @@ __all__ = [
     "programs_load",
     "split_aliases",
 ]
+
+
+# --- staff workflow -------------------------------------------------------------
+#
+# Every operation staff can run lives here, checks the user's permission
+# itself (so no route around the admin can skip it), runs in one
+# transaction, keeps the search index current and leaves a revision.
+
+
+class WorkflowError(Exception):
+    """An operation refused; `code` names why (for tests and messages)."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+CONFLICT = "conflict"
+FORBIDDEN = "forbidden"
+INVALID = "invalid"
+
+
+def _require(user, perm: str) -> None:
+    if user is None or not user.has_perm(perm):
+        raise WorkflowError("没有权限执行此操作", FORBIDDEN)
+
+
+def _saved(
+    article: Article, user, reason: str, fields: list[str] | None = None
+) -> Article:
+    """Save as a staff edit: version bumped, marked edited, revision kept
+    with who and why, search index updated."""
+    article.version += 1
+    article.is_edited = True
+    article._history_user = user
+    article._change_reason = reason
+    if fields is not None:
+        fields = [*fields, "version", "is_edited", "updated_at"]
+    article.save(update_fields=fields)
+    search.index_articles(articles=[article])
+    return article
+
+
+def article_save(
+    *, article: Article, user, expected_version: int | None = None, reason: str = "编辑"
+) -> Article:
+    """Save an edited article, refusing to overwrite someone else's newer
+    save (optimistic locking on `version`) and a status change the user may
+    not make."""
+    _require(user, "articles.change_article")
+    with transaction.atomic():
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=article.pk)
+            .values("version", "status")
+            .first()
+        )
+        if current is not None:
+            if expected_version is not None and current["version"] != expected_version:
+                raise WorkflowError(
+                    "保存失败：在您编辑期间，这篇稿件已被他人修改并保存。请复制您的修改，刷新页面后再改。",
+                    CONFLICT,
+                )
+            published = Article.Status.PUBLISHED
+            if (current["status"] == published) != (article.status == published):
+                _require(user, "articles.publish_article")
+            article.version = current["version"]
+        elif article.status == Article.Status.PUBLISHED:
+            _require(user, "articles.publish_article")
+        if not article.slug:
+            article.slug = article_slug_for(
+                headline=article.headline,
+                fallback=article.suggested_headline or article.body[:20],
+            )
+        return _saved(article, user, reason)
+
+
+def article_publish(*, article: Article, user) -> Article:
+    _require(user, "articles.publish_article")
+    with transaction.atomic():
+        article.status = Article.Status.PUBLISHED
+        if article.pub_date is None:
+            article.pub_date = (
+                article.page.issue_date if article.page else None
+            ) or timezone.localdate()
+        return _saved(article, user, "发布", ["status", "pub_date"])
+
+
+def article_unpublish(*, article: Article, user) -> Article:
+    _require(user, "articles.publish_article")
+    with transaction.atomic():
+        article.status = Article.Status.DRAFT
+        return _saved(article, user, "撤回发布", ["status"])
+
+
+def article_submit(*, article: Article, user) -> Article:
+    """Draft → waiting for review (an editor's step)."""
+    _require(user, "articles.change_article")
+    if article.status == Article.Status.PUBLISHED:
+        _require(user, "articles.publish_article")
+    with transaction.atomic():
+        article.status = Article.Status.REVIEW
+        return _saved(article, user, "送审", ["status"])
+
+
+def article_set_status(*, article: Article, status: str, user=None) -> Article:
+    """The admin's bulk actions: one entry point for the three statuses."""
+    if status == Article.Status.PUBLISHED:
+        return article_publish(article=article, user=user)
+    if status == Article.Status.REVIEW:
+        return article_submit(article=article, user=user)
+    if article.status == Article.Status.PUBLISHED:
+        return article_unpublish(article=article, user=user)
+    _require(user, "articles.change_article")
+    with transaction.atomic():
+        article.status = Article.Status.DRAFT
+        return _saved(article, user, "改为草稿", ["status"])
+
+
+def article_mark_reviewed(
+    *, article: Article, user, flag: str | None = None
+) -> Article:
+    """Clear one review flag, or all of them."""
+    _require(user, "articles.change_article")
+    with transaction.atomic():
+        article.flags = [f for f in article.flags if flag is not None and f != flag]
+        return _saved(
+            article, user, "已核查" + (f"：{flag}" if flag else ""), ["flags"]
+        )
+
+
+def page_headline_lines(page: Page) -> list[str]:
+    """The headline lines the importer could not give to any article."""
+    return [item["text"] for item in page.leftovers if item.get("kind") == "headline"]
+
+
+def article_set_headline(
+    *,
+    article: Article,
+    headline: str,
+    user,
+    kicker: str | None = None,
+    subtitle: str | None = None,
+) -> Article:
+    """Give an article a headline; one taken from its page's unassigned
+    headline lines leaves that list."""
+    _require(user, "articles.change_article")
+    headline = headline.strip()
+    if not headline:
+        raise WorkflowError("标题不能为空", INVALID)
+    with transaction.atomic():
+        article.headline = headline
+        if kicker is not None:
+            article.kicker = kicker
+        if subtitle is not None:
+            article.subtitle = subtitle
+        article.flags = [
+            f
+            for f in article.flags
+            if f not in (Article.Flag.NO_HEADLINE, Article.Flag.WEAK_HEADLINE)
+        ]
+        if article.slug.startswith("wu-biao-ti"):
+            article.slug = article_slug_for(headline=headline, exclude_pk=article.pk)
+        if article.page_id:
+            page = Page.objects.select_for_update().get(pk=article.page_id)
+            leftovers, taken = [], False
+            for item in page.leftovers:
+                if (
+                    not taken
+                    and item.get("kind") == "headline"
+                    and item.get("text") == headline
+                ):
+                    taken = True
+                    continue
+                leftovers.append(item)
+            if taken:
+                page.leftovers = leftovers
+                page.save(update_fields=["leftovers"])
+        return _saved(article, user, "设置标题")
+
+
+def article_split(*, article: Article, at: int, user) -> Article:
+    """Split an article before paragraph `at` (0-based); the second part
+    becomes a new article right after it on the page.  Returns it."""
+    _require(user, "articles.change_article")
+    _require(user, "articles.add_article")
+    paragraphs = article.paragraphs()
+    if not 0 < at < len(paragraphs):
+        raise WorkflowError(f"只能在第 2 到第 {len(paragraphs)} 段之前拆分", INVALID)
+    with transaction.atomic():
+        later = Article.objects.filter(
+            page_id=article.page_id, position__gt=article.position
+        )
+        if article.page_id:
+            later.update(position=models.F("position") + 1)
+        second = Article.objects.create(
+            body="\n\n".join(paragraphs[at:]),
+            suggested_headline=_first_sentence(paragraphs[at]),
+            slug=article_slug_for(headline="", fallback=paragraphs[at][:20]),
+            kind=article.kind,
+            status=Article.Status.REVIEW
+            if article.status == Article.Status.PUBLISHED
+            else article.status,
+            pub_date=article.pub_date,
+            page=article.page,
+            position=article.position + 1,
+            flags=[Article.Flag.NO_HEADLINE],
+            is_edited=True,
+        )
+        second.places.set(article.places.all())
+        second.programs.set(article.programs.all())
+        article.body = "\n\n".join(paragraphs[:at])
+        _saved(article, user, f"在第 {at + 1} 段前拆分", ["body"])
+        search.index_articles(articles=[second])
+    return second
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"[。！？]", text, maxsplit=1)[0][:30]
+
+
+def article_merge(*, first: Article, second: Article, user) -> Article:
+    """Join `second` onto the end of `first` (a continuation): body,
+    bylines, captions, places, programs and tags move; `second` goes."""
+    _require(user, "articles.change_article")
+    _require(user, "articles.delete_article")
+    if first.pk == second.pk:
+        raise WorkflowError("不能与自身合并", INVALID)
+    with transaction.atomic():
+        first.body = "\n\n".join(p for p in (first.body, second.body) if p)
+        if not first.headline and second.headline:
+            first.headline, first.kicker, first.subtitle = (
+                second.headline,
+                second.kicker,
+                second.subtitle,
+            )
+        order = first.bylines.count()
+        for byline in second.bylines.select_related("person").order_by("order"):
+            if not first.bylines.filter(
+                person=byline.person, role=byline.role
+            ).exists():
+                Byline.objects.create(
+                    article=first, person=byline.person, role=byline.role, order=order
+                )
+                order += 1
+        second.captions.update(article=first)
+        first.places.add(*second.places.all())
+        first.programs.add(*second.programs.all())
+        first.tags.add(*second.tags.all())
+        first.flags = list(dict.fromkeys([*first.flags, *second.flags]))
+        search.index_remove(article_ids=[second.pk])
+        second.delete()
+        return _saved(first, user, f"合并了“{second}”")
+
+
+def caption_save(*, caption: Caption, user) -> Caption:
+    """Save a caption (new text, or moved to another article); the search
+    text of the article it left and the one it joined is updated."""
+    _require(user, "articles.change_caption" if caption.pk else "articles.add_caption")
+    with transaction.atomic():
+        before = (
+            Caption.objects.filter(pk=caption.pk)
+            .values_list("article_id", flat=True)
+            .first()
+        )
+        caption.save()
+        touched = {before, caption.article_id} - {None}
+        search.index_articles(articles=Article.objects.filter(pk__in=touched))
+    return caption
+
+
+def caption_move(*, caption: Caption, article: Article | None, user) -> Caption:
+    caption.article = article
+    return caption_save(caption=caption, user=user)
+
+
+def caption_delete(*, caption: Caption, user) -> None:
+    _require(user, "articles.delete_caption")
+    with transaction.atomic():
+        article_id = caption.article_id
+        caption.delete()
+        search.index_articles(articles=Article.objects.filter(pk=article_id))
+
+
+def page_exists(*, raw: bytes) -> bool:
+    return Page.objects.filter(sha256=hashlib.sha256(raw).hexdigest()).exists()
+
+
+def _merge_aliases(keep, remove) -> str:
+    names = [*keep.alias_list(), remove.name, *remove.alias_list()]
+    return "，".join(dict.fromkeys(n for n in names if n and n != keep.name))
+
+
+def person_merge(*, keep: Person, remove: Person, user) -> Person:
+    """One person printed two ways: every byline moves to `keep`, the other
+    name stays as an alias."""
+    _require(user, "people.change_person")
+    _require(user, "people.delete_person")
+    if keep.pk == remove.pk:
+        raise WorkflowError("不能与自身合并", INVALID)
+    with transaction.atomic():
+        touched = set(remove.bylines.values_list("article_id", flat=True))
+        for byline in remove.bylines.all():
+            if Byline.objects.filter(
+                article_id=byline.article_id, person=keep, role=byline.role
+            ).exists():
+                byline.delete()
+            else:
+                byline.person = keep
+                byline.save(update_fields=["person"])
+        keep.aliases = _merge_aliases(keep, remove)
+        keep.affiliation = keep.affiliation or remove.affiliation
+        keep.save()
+        remove.delete()
+        search.index_articles(articles=Article.objects.filter(pk__in=touched))
+    return keep
+
+
+def place_merge(*, keep: Place, remove: Place, user) -> Place:
+    _require(user, "articles.change_place")
+    _require(user, "articles.delete_place")
+    if (
+        keep.pk == remove.pk
+        or keep.pk in _place_ancestor_ids(remove)
+        or remove.pk in _place_ancestor_ids(keep)
+    ):
+        raise WorkflowError("不能合并一个地名与它自身或它的上下级", INVALID)
+    with transaction.atomic():
+        for article in remove.articles.all():
+            article.places.add(keep)
+        remove.children.update(parent=keep)
+        keep.aliases = _merge_aliases(keep, remove)
+        keep.is_confirmed = keep.is_confirmed or remove.is_confirmed
+        keep.save()
+        remove.delete()
+    return keep
+
+
+def _place_ancestor_ids(place: Place) -> set[int]:
+    return {p.pk for p in place.ancestors()}
+
+
+def program_merge(*, keep: Program, remove: Program, user) -> Program:
+    _require(user, "articles.change_program")
+    _require(user, "articles.delete_program")
+    if keep.pk == remove.pk:
+        raise WorkflowError("不能与自身合并", INVALID)
+    with transaction.atomic():
+        for article in remove.articles.all():
+            article.programs.add(keep)
+        keep.aliases = _merge_aliases(keep, remove)
+        keep.is_confirmed = keep.is_confirmed or remove.is_confirmed
+        keep.save()
+        remove.delete()
+    return keep
+
+
+def entity_confirm(*, obj: Place | Program, user) -> None:
+    _require(user, f"articles.change_{obj._meta.model_name}")
+    obj.is_confirmed = True
+    obj.save(update_fields=["is_confirmed"])
+    flag = (
+        Article.Flag.NEW_PLACE if isinstance(obj, Place) else Article.Flag.NEW_PROGRAM
+    )
+    _clear_flag_if_all_confirmed(obj.articles.all(), flag)
+
+
+def entity_reject(*, obj: Place | Program, user) -> None:
+    """A proposed place or program that is not one: unlinked and deleted."""
+    _require(user, f"articles.delete_{obj._meta.model_name}")
+    if obj.is_confirmed:
+        raise WorkflowError("已确认的条目不能驳回，请用删除", INVALID)
+    with transaction.atomic():
+        articles = list(obj.articles.all())
+        if isinstance(obj, Place):
+            obj.children.update(parent=obj.parent)
+        obj.delete()
+        flag = (
+            Article.Flag.NEW_PLACE
+            if isinstance(obj, Place)
+            else Article.Flag.NEW_PROGRAM
+        )
+        _clear_flag_if_all_confirmed(articles, flag)
+
+
+def _clear_flag_if_all_confirmed(articles, flag: str) -> None:
+    for article in articles:
+        related = article.places if flag == Article.Flag.NEW_PLACE else article.programs
+        if flag in article.flags and not related.filter(is_confirmed=False).exists():
+            article.flags = [f for f in article.flags if f != flag]
+            article.save(update_fields=["flags", "updated_at"])

@@ -3,11 +3,15 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
+from articles import services
+from articles.admin import merge_action
+
 from .models import Byline, Person
 
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    actions = [merge_action(services.person_merge, "人物")]
     list_display = ["name", "affiliation", "aliases", "byline_count", "created_at"]
     list_filter = ["affiliation"]
     search_fields = ["name", "aliases", "affiliation"]
