@@ -191,9 +191,14 @@ def test_entity_page_has_chart_and_facets(client, imported_pages):
 def test_search_query_count_is_pinned(
     client, imported_pages, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(14):
+    from django.db import connection
+
+    # On PostgreSQL the index lookup runs in its own transaction with planner
+    # settings: one SET, plus the savepoint pair the test transaction adds.
+    extra = 3 if connection.vendor == "postgresql" else 0
+    with django_assert_max_num_queries(14 + extra):
         client.get("/search/", {"q": "交城 扶贫"})
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(18 + extra):
         client.get("/search/", {"q": "交城", "place": "交城县", "page": 1})
 
 
