@@ -9,7 +9,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, TextField, Value, When
+from django.db.models.functions import Cast, Length
+from django.db.models.lookups import GreaterThan
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -128,8 +130,14 @@ class ArticleForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
 
+    # Restoring an old revision starts, on purpose, from an older version.
+    restoring = False
+
     def clean(self):
         cleaned = super().clean()
+        if self.restoring:
+            cleaned["expected_version"] = None
+            return cleaned
         expected = cleaned.get("expected_version")
         if self.instance.pk and expected is not None:
             current = (
@@ -339,11 +347,29 @@ class ArticleAdmin(ArticleAdminBase):
             self.message_user(request, str(exc), messages.ERROR)
             return HttpResponseRedirect(request.path)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "newsroom_restoring", False):
+            form = type(form.__name__, (form,), {"restoring": True})
+        return form
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.newsroom_restoring = True
+        try:
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
+        except services.WorkflowError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
     def save_model(self, request, obj, form, change):
+        restoring = getattr(request, "newsroom_restoring", False)
         services.article_save(
             article=obj,
             user=request.user,
             expected_version=form.cleaned_data.get("expected_version"),
+            reason="恢复旧版本" if restoring else "编辑",
         )
 
     def save_related(self, request, form, formsets, change):
@@ -496,12 +522,17 @@ class ReviewQueueAdmin(ArticleAdminBase):
             .get_queryset(request)
             .exclude(status=Article.Status.PUBLISHED, flags=[])
         )
-        flagged_first = Case(
-            When(flags=[], then=Value(1)), default=Value(0), output_field=IntegerField()
+        return qs
+
+    def get_ordering(self, request):
+        # Flagged first.  An empty flag list is the two characters "[]" as
+        # text on both databases (JSON equality in ORDER BY is not portable).
+        unflagged = Case(
+            When(GreaterThan(Length(Cast("flags", TextField())), 2), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
         )
-        return qs.annotate(unflagged=flagged_first).order_by(
-            "unflagged", "-updated_at", "-id"
-        )
+        return [unflagged.asc(), "-updated_at", "-id"]
 
     def has_add_permission(self, request):
         return False
@@ -535,6 +566,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
+        # Empty files reach the importer, which names them in its error.
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
