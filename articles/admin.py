@@ -114,6 +114,7 @@ class ArticleForm(forms.ModelForm):
             "suggested_headline",
             "slug",
             "body",
+            "byline_text",
             "kind",
             "status",
             "pub_date",
@@ -281,7 +282,7 @@ class ArticleAdmin(ArticleAdminBase):
                 ]
             },
         ),
-        ("正文", {"fields": ["body", "kind"]}),
+        ("正文", {"fields": ["body", "byline_text", "kind"]}),
         ("发布", {"fields": ["status", "pub_date"]}),
         ("来源", {"fields": ["page", "position", "page_link"]}),
         ("标注", {"fields": ["places", "programs", "tags"]}),

@@ -177,6 +177,9 @@ class Article(models.Model):
     )
     slug = models.SlugField("网址名", max_length=200, unique=True, allow_unicode=True)
     body = models.TextField("正文", help_text="段落之间空一行")
+    byline_text = models.CharField(
+        "署名原文", max_length=300, blank=True, help_text="版面上印的署名"
+    )
     kind = models.CharField(
         "体裁", max_length=10, choices=Kind.choices, default=Kind.ARTICLE
     )

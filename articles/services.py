@@ -352,6 +352,7 @@ def page_import(
                     headline=item.headline, fallback=item.suggested_headline
                 ),
                 body=item.body,
+                byline_text=item.byline_text[:300],
                 kind=item.kind,
                 status=status,
                 pub_date=issue_date or (timezone.localdate() if publish else None),
@@ -405,6 +406,7 @@ def article_export_row(article: Article) -> dict:
         "subtitle": article.subtitle,
         "suggested_headline": article.suggested_headline,
         "body": article.body,
+        "byline_text": article.byline_text,
         "kind": article.kind,
         "status": article.status,
         "pub_date": article.pub_date.isoformat() if article.pub_date else None,
@@ -444,6 +446,7 @@ def article_import_row(*, row: dict) -> Article:
             suggested_headline=row.get("suggested_headline", ""),
             slug=slug,
             body=row["body"],
+            byline_text=row.get("byline_text", ""),
             kind=row.get("kind", Article.Kind.ARTICLE),
             status=row.get("status", Article.Status.REVIEW),
             pub_date=date.fromisoformat(row["pub_date"])

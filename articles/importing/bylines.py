@@ -194,24 +194,36 @@ _CREDIT_RE = re.compile(f"^[（(]?[{CJK}/／:：\\s]{{2,30}}?摄影?\\s*[）)]?$
 def split_end_byline(text: str) -> tuple[str, list[ParsedByline]]:
     """`…正能量。 （孙宝忠）` → (`…正能量。`, [孙宝忠]).  Text without a byline
     at its end comes back unchanged with no bylines."""
+    rest, bylines, _ = cut_end_byline(text)
+    return rest, bylines
+
+
+def cut_end_byline(text: str) -> tuple[str, list[ParsedByline], str]:
+    """Like split_end_byline, also returning the byline as printed."""
     match = _BRACKET_END_RE.search(text.rstrip())
     if not match:
-        return text, []
+        return text, [], ""
     bylines = parse_byline_text(match.group(1))
     if not bylines:
-        return text, []
-    return text[: match.start()].rstrip(), bylines
+        return text, [], ""
+    return text[: match.start()].rstrip(), bylines, match.group(0).strip()
 
 
 def split_start_byline(text: str) -> tuple[str, list[ParsedByline]]:
     """`本报讯（记者 张丽）今天…` → (`本报讯 今天…`, [张丽])."""
+    rest, bylines, _ = cut_start_byline(text)
+    return rest, bylines
+
+
+def cut_start_byline(text: str) -> tuple[str, list[ParsedByline], str]:
     match = _BRACKET_START_RE.match(text.lstrip())
     if not match:
-        return text, []
+        return text, [], ""
     bylines = parse_byline_text(match.group(2))
     if not bylines:
-        return text, []
-    return match.group(1) + " " + text.lstrip()[match.end() :], bylines
+        return text, [], ""
+    printed = match.group(0)[len(match.group(1)) :].strip()
+    return match.group(1) + " " + text.lstrip()[match.end() :], bylines, printed
 
 
 def box_byline(line: str) -> list[ParsedByline] | None:
@@ -246,15 +258,19 @@ def photo_credit(line: str) -> list[ParsedByline] | None:
 
 def split_end_credit(text: str) -> tuple[str, list[ParsedByline]]:
     """A photo story's last line may carry its credit after the text: `…。 王强 摄`."""
+    rest, credit, _ = cut_end_credit(text)
+    return rest, credit
+
+
+def cut_end_credit(text: str) -> tuple[str, list[ParsedByline], str]:
     if not text.rstrip().endswith(("摄", "摄影")):
-        return text, []
-    match = re.search(
-        f"(?:^|[。！？”\\s])([{CJK}][{CJK}\\s]{{1,24}}摄影?)\\s*$", text[-40:]
-    )
+        return text, [], ""
+    tail = text[-40:]
+    match = re.search(f"(?:^|[。！？”\\s])([{CJK}][{CJK}\\s]{{1,24}}摄影?)\\s*$", tail)
     if not match:
-        return text, []
+        return text, [], ""
     credit = photo_credit(match.group(1))
     if not credit:
-        return text, []
-    cut = len(text) - len(text[-40:]) + match.start(1)
-    return text[:cut].rstrip(), credit
+        return text, [], ""
+    cut = len(text) - len(tail) + match.start(1)
+    return text[:cut].rstrip(), credit, match.group(1).strip()

@@ -17,7 +17,7 @@ __all__ = [
     "split_doubled",
 ]
 
-_SUBTITLE_RE = re.compile(r"^\s*(?:——|—|－－|--|―{1,2}|一一)\s*(?=\S)")
+_SUBTITLE_RE = re.compile(r"^\s*(?:——|—|－－|--|―{1,2})\s*(?=\S)")
 
 
 def is_subtitle_line(text: str) -> bool:
@@ -26,6 +26,9 @@ def is_subtitle_line(text: str) -> bool:
 
 def strip_subtitle_dash(text: str) -> str:
     return _SUBTITLE_RE.sub("", text, count=1).strip()
+
+
+MAX_DOUBLED = 600  # a line of doubled captions is short; running text is not
 
 
 def split_doubled(text: str, min_unit: int = 4) -> list[str] | None:
@@ -37,7 +40,7 @@ def split_doubled(text: str, min_unit: int = 4) -> list[str] | None:
     """
     tokens = [t for t in re.split(r"\s+", text.strip()) if t]
     flat = "".join(tokens)
-    if len(flat) < 2 * min_unit:
+    if not 2 * min_unit <= len(flat) <= MAX_DOUBLED:
         return None
     # Cut points are allowed only where the printed line had a space, or
     # anywhere for a unit that repeats right away.
@@ -84,6 +87,7 @@ class Candidate:
     kicker: str = ""
     subtitle: str = ""
     bylines: list[ParsedByline] = field(default_factory=list)
+    byline_text: str = ""  # the □ line as printed
     zone: int = 0
     order: int = 0  # position among all candidates on the page
     # Headline lines printed apart from this one but found to belong to it.
@@ -156,6 +160,7 @@ def read_zone(
             groups.append([line])
 
     items: list[tuple[str, object]] = []  # (kind, payload) in page order
+    leftovers: list = []
     caption_group = 0
     for group in groups:
         structural = any(
@@ -177,7 +182,9 @@ def read_zone(
         for line in group:
             doubled = split_doubled(line.text)
             if doubled:
-                for text in doubled:
+                # Each unit twice, as printed: de-duplication keeps the
+                # second copy among the page's leftovers.
+                for text in doubled + doubled:
                     items.append(("caption", ZoneCaption(text, line.no, caption_group)))
                 caption_group += 1
             elif is_subtitle_line(line.text):
@@ -199,7 +206,6 @@ def read_zone(
 
     candidates: list[Candidate] = []
     captions: list[ZoneCaption] = []
-    leftovers: list = []
     current: Candidate | None = None
     prev_kind = None
     prev_line = None
@@ -234,6 +240,7 @@ def read_zone(
             names = box_byline(line.text)
             if current is not None and names and not current.bylines and line.gap <= 1:
                 current.bylines = names
+                current.byline_text = clean_heading(line.text)
             else:
                 leftovers.append(Leftover("byline", clean_heading(line.text), line.no))
         prev_kind = kind

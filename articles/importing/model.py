@@ -35,6 +35,7 @@ class ParsedArticle:
     suggested_headline: str = ""
     kind: str = "article"  # article | brief | photo
     bylines: list[ParsedByline] = field(default_factory=list)
+    byline_text: str = ""  # the bylines as printed: （文/张丽 图/刘明）, □ 新华社记者 …
     places: list[ParsedPlace] = field(default_factory=list)
     programs: list[str] = field(default_factory=list)
     new_programs: list[str] = field(default_factory=list)

@@ -103,6 +103,9 @@ def parse_page(text: str, *, gazetteer: Gazetteer | None = None) -> ParsedPage:
         cand.order = order
 
     pairs = [(seg, _article_from_segment(seg, per_line)) for seg in segments]
+    for _, art in pairs:
+        if not art.body and art.byline_text:
+            page.leftovers.append(Leftover("byline", art.byline_text, art.first_line))
     pairs = [(seg, art) for seg, art in pairs if art.body]
     segments = [seg for seg, _ in pairs]
     articles = [art for _, art in pairs]
@@ -110,7 +113,7 @@ def parse_page(text: str, *, gazetteer: Gazetteer | None = None) -> ParsedPage:
     _match_headlines(articles, segments, candidates, matcher, page)
     articles = _join_continuations(segments, articles, per_line)
     matcher = _matcher(articles)
-    page.captions = _captions(zone_captions, articles, matcher)
+    page.captions = _captions(zone_captions, articles, matcher, page)
     for position, article in enumerate(articles):
         article.position = position
         _entities(article, gazetteer)
@@ -234,6 +237,9 @@ def _segments_and_zones(groups, roles):
             text = clean_inline("".join(compact(ln.text) for ln in group))
             doubled = split_doubled(group[0].text) if len(group) == 1 else None
             for cap in doubled or [text]:
+                captions.append(ZoneCaption(cap, group[0].no, 10_000 + group[0].no))
+            # The PDF's second copies, so de-duplication keeps them in view.
+            for cap in doubled or []:
                 captions.append(ZoneCaption(cap, group[0].no, 10_000 + group[0].no))
         else:
             for line in group:
@@ -384,21 +390,29 @@ def _article_from_segment(seg: Segment, per_line: bool) -> ParsedArticle:
         body="", first_line=seg.first.no, last_line=pieces[-1].last.no
     )
     credits: list[ParsedByline] = []
+    printed: list[str] = []
     if paragraphs:
-        first, start_bylines = by.split_start_byline(paragraphs[0])
+        first, start_bylines, raw = by.cut_start_byline(paragraphs[0])
         if start_bylines:
             paragraphs[0] = first
             article.bylines.extend(start_bylines)
-        last, end_bylines = by.split_end_byline(paragraphs[-1])
+            printed.append(raw)
+        last, end_bylines, raw = by.cut_end_byline(paragraphs[-1])
         if not end_bylines:
-            credit = by.photo_credit(paragraphs[-1])
-            if credit:
-                last, credits = "", credit
+            if by.photo_credit(paragraphs[-1]):
+                last, credits, raw = (
+                    "",
+                    by.photo_credit(paragraphs[-1]),
+                    paragraphs[-1].strip(),
+                )
             else:
-                last, credits = by.split_end_credit(paragraphs[-1])
+                last, credits, raw = by.cut_end_credit(paragraphs[-1])
         paragraphs[-1] = last.strip()
         article.bylines.extend(end_bylines)
         article.bylines.extend(credits)
+        if raw:
+            printed.append(raw)
+    article.byline_text = " ".join(printed)
     paragraphs = [clean_inline(p) for p in paragraphs]
     article.body = "\n\n".join(p for p in paragraphs if p)
     if credits and len(compact(article.body)) <= PHOTO_STORY_MAX:
@@ -423,11 +437,22 @@ def _matcher(articles: list[ParsedArticle]) -> Matcher:
     )
 
 
+def _leftover_candidate(cand: Candidate) -> list[Leftover]:
+    """An unmatched headline block, every part of it, for staff to use."""
+    items = [Leftover("headline", cand.headline, cand.first_line)]
+    if cand.kicker:
+        items.append(Leftover("headline", cand.kicker, cand.first_line))
+    if cand.subtitle:
+        items.append(Leftover("headline", "——" + cand.subtitle, cand.first_line))
+    if cand.byline_text:
+        items.append(Leftover("byline", cand.byline_text, cand.first_line))
+    return items
+
+
 def _match_headlines(articles, segments, candidates, matcher, page):
     if not articles or not candidates:
-        page.leftovers.extend(
-            Leftover("headline", c.headline, c.first_line) for c in candidates
-        )
+        for cand in candidates:
+            page.leftovers.extend(_leftover_candidate(cand))
         return
     scores = []
     for cand in candidates:
@@ -473,9 +498,7 @@ def _match_headlines(articles, segments, candidates, matcher, page):
             chosen[row] = best
     for row, cand in enumerate(candidates):
         if row not in chosen:
-            page.leftovers.append(Leftover("headline", cand.headline, cand.first_line))
-            for b in cand.bylines:
-                page.leftovers.append(Leftover("byline", b.name, cand.first_line))
+            page.leftovers.extend(_leftover_candidate(cand))
     for col, cand in by_article.items():
         article = articles[col]
         article.headline = cand.headline
@@ -483,6 +506,10 @@ def _match_headlines(articles, segments, candidates, matcher, page):
         article.subtitle = cand.subtitle
         if not article.bylines:
             article.bylines = list(cand.bylines)
+        if cand.byline_text:
+            article.byline_text = " ".join(
+                t for t in (cand.byline_text, article.byline_text) if t
+            )
         if any(not b.certain for b in cand.bylines):
             article.flags.append(UNKNOWN_BYLINE)
         row = candidates.index(cand)
@@ -503,7 +530,7 @@ def _suggest_headline(body: str) -> str:
 
 
 def _captions(
-    zone_captions: list[ZoneCaption], articles, matcher
+    zone_captions: list[ZoneCaption], articles, matcher, page
 ) -> list[ParsedCaption]:
     seen: set[str] = set()
     unique: list[ZoneCaption] = []
@@ -512,6 +539,8 @@ def _captions(
         if key and key not in seen:
             seen.add(key)
             unique.append(cap)
+        elif key:
+            page.leftovers.append(Leftover("duplicate", cap.text, cap.line))
     unique.sort(key=lambda c: c.line)
     choices: list[int | None] = []
     confident: dict[int, int] = {}
