@@ -16,8 +16,9 @@ matching are both exact.
 Backends.  PostgreSQL keeps each chunk's tokens in a `tsvector` with explicit
 positions (GIN index, phrase `tsquery`).  It caps positions at 16,383 and keeps
 at most 256 positions per lexeme, so articles are indexed in chunks of at most
-2,000 characters that overlap by `MAX_TERM` characters (no term longer than
-that can straddle a cut unseen).  SQLite keeps the same tokens, space-joined,
+`CHUNK` characters that overlap by `MAX_TERM` characters (no term longer than
+that can straddle a cut unseen).  Chunks are kept small because checking a
+phrase's positions means reading the whole tsvector of each candidate chunk.  SQLite keeps the same tokens, space-joined,
 in an FTS5 table whose 'ascii' tokenizer splits only at ASCII spaces and
 punctuation; ASCII punctuation is mapped into the Private Use Area first, and
 the filler keeps FTS5's token positions equal to character offsets.
@@ -38,7 +39,7 @@ from .models import Article, SearchChunk
 
 MAX_TERM = 64  # longest query term, in characters
 MAX_TERMS = 10
-CHUNK = 2000
+CHUNK = 600
 FILLER = "\ue0ff"
 _PUA_BASE = 0xE000
 _SPACES = re.compile(r"\s+")
@@ -356,9 +357,13 @@ def relevance(article: Article, query: ParsedQuery) -> float:
     return score
 
 
-def _normalized_map(text: str) -> tuple[str, list[int]]:
+def _normalized_map(text: str) -> tuple[str, list[int] | None]:
     """Normalised text (without whitespace folding) and, for each of its
-    characters, the index of the source character it came from."""
+    characters, the index of the source character it came from (None when
+    normalising kept every character in place, as for nearly all text)."""
+    whole = unicodedata.normalize("NFKC", text).lower()
+    if len(whole) == len(text):
+        return whole, None
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
@@ -375,7 +380,10 @@ def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
     for word in sorted({w for w in words if w}, key=len, reverse=True):
         start = norm.find(word)
         while start != -1:
-            s, e = origin[start], origin[start + len(word) - 1] + 1
+            if origin is None:
+                s, e = start, start + len(word)
+            else:
+                s, e = origin[start], origin[start + len(word) - 1] + 1
             if not any(s < e2 and s2 < e for s2, e2 in spans):
                 spans.append((s, e))
             start = norm.find(word, start + 1)
@@ -425,3 +433,26 @@ def index_plan():
             "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
         )
         yield
+
+
+def match_cap() -> int:
+    """How many matches a query may have and still be ranked, counted and
+    faceted exactly.  FTS5 keeps positions in its index and checks phrases
+    cheaply; PostgreSQL re-reads each candidate's tsvector (out of line) to
+    check positions, so it stops sooner and estimates the rest."""
+    return 200 if connection.vendor == "postgresql" else 1000
+
+
+def estimate_count(queryset: QuerySet) -> int | None:
+    """The planner's row estimate for a query (PostgreSQL), else None."""
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        import json
+
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])

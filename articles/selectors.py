@@ -181,23 +181,24 @@ def article_search(*, params, page_size_default: int = 20) -> SearchResult:
         count = min(count, COUNT_CAP)
     else:
         matched = search.matching(query, base)
+        cap = search.match_cap()
         # Adaptive plan: ask the index for at most MATCH_CAP + 1 matches.
         # Fewer means the whole result set is known and is ranked, counted
         # and faceted exactly; more means a broad term, shown newest first
         # (headline hits first) with an estimated count.
         with search.index_plan():
-            found = list(
-                matched.order_by().values_list("pk", flat=True)[: MATCH_CAP + 1]
-            )
-        estimate = len(found) > MATCH_CAP
-        count = MATCH_CAP if estimate else len(found)
+            found = list(matched.order_by().values_list("pk", flat=True)[: cap + 1])
+        estimate = len(found) > cap
+        count = (
+            max(search.estimate_count(matched) or 0, cap) if estimate else len(found)
+        )
         sampled = estimate
         if not estimate:
             ids = _ranked(found, query, sort)[offset : offset + page_size]
             facet_ids = found
         else:
-            ids = _broad_page(matched, query, sort, offset, page_size)
-            facet_ids = found[:MATCH_CAP]
+            ids = _broad_page(base, matched, query, sort, offset, page_size)
+            facet_ids = found[:cap]
     by_id = (
         _with_relations(Article.objects.filter(pk__in=ids))
         .prefetch_related("places", "programs", "tags")
@@ -248,7 +249,7 @@ def _ranked(ids: list[int], query, sort: str) -> list[int]:
     return [pk for _, pk in keyed]
 
 
-def _broad_page(matched, query, sort: str, offset: int, size: int) -> list[int]:
+def _broad_page(base, matched, query, sort: str, offset: int, size: int) -> list[int]:
     """A page of a broad result set without ranking all of it: walk the
     articles by date and keep those that match (the date index finds a page
     of a common term in a few probes).  For relevance, the articles with a
@@ -265,11 +266,14 @@ def _broad_page(matched, query, sort: str, offset: int, size: int) -> list[int]:
                 offset : offset + size
             ]
         )
-    titled = matched
+    # Every term in the headline block means a match already: no need to
+    # re-check the (large) body chunks, only the exclusions.
+    titled = base
     for term in query.terms:
         titled = titled.filter(
             pk__in=search._article_ids_sql(term, SearchChunk.Kind.TITLE)
         )
+    titled = search.matching(search.ParsedQuery(excluded=query.excluded), titled)
     with search.index_plan():
         title_ids = list(
             titled.order_by().values_list("pk", flat=True)[: MATCH_CAP + 1]
