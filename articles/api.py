@@ -1,10 +1,22 @@
 """The JSON API: the same search and filters as the HTML pages."""
 
-from django.http import Http404, JsonResponse
+import json
+
+from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
 from . import selectors
 from .querystring import with_params
+
+
+def _json(data, status: int = 200) -> HttpResponse:
+    """UTF-8 JSON with <, > and & escaped, so text that came from a page file
+    stays inert even if a reader's tool pastes it into HTML."""
+    text = json.dumps(data, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return HttpResponse(
+        text, status=status, content_type="application/json; charset=utf-8"
+    )
 
 
 def _article_summary(request, article, snippet: str | None = None) -> dict:
@@ -32,9 +44,7 @@ def article_list(request):
     try:
         result = selectors.article_search(params=request.GET)
     except selectors.SearchError as exc:
-        return JsonResponse(
-            {"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False}
-        )
+        return _json({"error": str(exc)}, status=400)
     base = request.build_absolute_uri(request.path)
 
     def page_url(number):
@@ -59,7 +69,7 @@ def article_list(request):
             for name, facets in result.facets.items()
         },
     }
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return _json(data)
 
 
 @require_GET
@@ -67,11 +77,7 @@ def article_detail(request, pk):
     try:
         article = selectors.article_get_public_by_id(pk=pk)
     except Http404:
-        return JsonResponse(
-            {"error": "没有这篇已发布的稿件"},
-            status=404,
-            json_dumps_params={"ensure_ascii": False},
-        )
+        return _json({"error": "没有这篇已发布的稿件"}, status=404)
     data = _article_summary(request, article)
     data.pop("snippet")
     data.update(
@@ -87,4 +93,4 @@ def article_detail(request, pk):
             else None,
         }
     )
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return _json(data)

@@ -390,6 +390,8 @@ def page_import(
             )
             result.captions += 1
         search.index_articles(articles=result.articles)
+        if publish or existing:
+            transaction.on_commit(public_changed)
     return result
 
 
@@ -549,6 +551,13 @@ def _require(user, perm: str) -> None:
         raise WorkflowError("没有权限执行此操作", FORBIDDEN)
 
 
+def public_changed() -> None:
+    """What the public may see changed: drop cached public pages."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
 def _saved(
     article: Article, user, reason: str, fields: list[str] | None = None
 ) -> Article:
@@ -562,6 +571,7 @@ def _saved(
         fields = [*fields, "version", "is_edited", "updated_at"]
     article.save(update_fields=fields)
     search.index_articles(articles=[article])
+    transaction.on_commit(public_changed)
     return article
 
 

@@ -1,9 +1,13 @@
 """Public pages.  Thin: read the request, call a selector, render."""
 
+from functools import wraps
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
@@ -14,6 +18,20 @@ from .models import Article, Place, Program
 from .querystring import with_params
 
 PAGE_SIZE = 20
+
+
+def public_cache(view):
+    """Cache a public page for NEWSROOM_PAGE_CACHE_SECONDS in the "pages"
+    cache (services clear it when what the public may see changes)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
+        if not seconds or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        return cache_page(seconds, cache="pages")(view)(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _page(request, queryset):
@@ -27,6 +45,7 @@ def _bad_request(request, message: str):
 
 
 @require_GET
+@public_cache
 def home(request):
     return render(
         request,
@@ -41,6 +60,7 @@ def home(request):
 
 
 @require_GET
+@public_cache
 def article_detail(request, slug):
     article = selectors.article_get_public(slug=slug)
     previous, following = selectors.article_neighbours(article)
@@ -57,6 +77,7 @@ def article_detail(request, slug):
 
 
 @require_GET
+@public_cache
 def search(request):
     try:
         result = selectors.article_search(params=request.GET)
@@ -150,6 +171,7 @@ def _entity_page(request, template, context, queryset, param, value):
 
 
 @require_GET
+@public_cache
 def place_detail(request, slug):
     place = get_object_or_404(Place.objects.select_related("parent"), slug=slug)
     return _entity_page(
@@ -163,6 +185,7 @@ def place_detail(request, slug):
 
 
 @require_GET
+@public_cache
 def program_detail(request, slug):
     program = get_object_or_404(Program, slug=slug)
     return _entity_page(
@@ -176,6 +199,7 @@ def program_detail(request, slug):
 
 
 @require_GET
+@public_cache
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
     roles = (
@@ -194,6 +218,7 @@ def person_detail(request, slug):
 
 
 @require_GET
+@public_cache
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return _entity_page(
@@ -207,6 +232,7 @@ def tag_detail(request, slug):
 
 
 @require_GET
+@public_cache
 def archive(request, year=None, month=None):
     if month is not None and not 1 <= month <= 12:
         raise Http404("没有这个月份")

@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap
 from articles.views import robots_txt
+from newsroom.login import ThrottledAdminAuthenticationForm
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

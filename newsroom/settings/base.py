@@ -102,6 +102,31 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 
+# Admin logins: this many failures within the window lock the name out.
+NEWSROOM_LOGIN_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
+NEWSROOM_LOGIN_FAILURE_WINDOW = int(
+    os.environ.get("NEWSROOM_LOGIN_FAILURE_WINDOW", "900")
+)
+
+# A file cache is shared by every gunicorn worker on the host, so the login
+# throttle and cached public pages hold across processes.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")) + "/default",
+        "TIMEOUT": 300,
+    },
+    # Rendered public pages; cleared whenever what the public sees changes.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")) + "/pages",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
+# Public pages are cached this many seconds (publishing clears the cache).
+NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "60"))
+
 # Page files larger than this are refused: a real page is 10-60 KB of text.
 NEWSROOM_MAX_PAGE_BYTES = int(os.environ.get("NEWSROOM_MAX_PAGE_BYTES", 2_000_000))
 

@@ -1,0 +1,96 @@
+"""A page file full of markup is imported and shown escaped everywhere."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from articles import services
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = (
+    "本报讯 交城县<script>alert('x')</script>举办活动，"
+    '<img src=x onerror="alert(1)">，&lt;b&gt;粗体&amp;，'
+    '<a href="javascript:alert(2)">点我</a>，＜script＞全角＜/script＞。'
+    "（孙宝忠）\n\n"
+    "<script>标题alert</script>交城县举办活动\n"
+)
+# Markup that would run: a tag opened in the page.  (Escaped text such as
+# &lt;img onerror=…&gt; is inert, and may show the words.)
+DANGEROUS = ["<script", "<img", '<a href="javascript:']
+
+
+@pytest.fixture
+def hostile(gazetteer_db, django_user_model):
+    result = services.page_import(
+        raw=HOSTILE.encode(), filename="<b>evil</b>.txt", publish=True
+    )
+    article = result.articles[0]
+    assert "<script>" in article.body  # stored as printed, escaped on output
+    return article
+
+
+def assert_inert(html: str):
+    for marker in DANGEROUS:
+        assert marker not in html, marker
+
+
+def test_article_page(client, hostile):
+    html = client.get(hostile.get_absolute_url()).content.decode()
+    assert "&lt;script&gt;" in html
+    assert_inert(html)
+
+
+def test_search_results_and_snippets(client, hostile):
+    html = client.get("/search/", {"q": "alert"}).content.decode()
+    assert "<mark>alert</mark>" in html
+    assert_inert(html)
+    html = client.get("/search/", {"q": "<script>"}).content.decode()
+    assert_inert(html)
+
+
+def test_home_feeds_sitemap(client, hostile):
+    for url in [
+        "/",
+        "/feeds/latest.rss",
+        "/feeds/latest.atom",
+        "/sitemap.xml",
+        "/archive/",
+    ]:
+        body = client.get(url).content.decode()
+        assert_inert(body)
+
+
+def test_api(client, hostile):
+    for response in (
+        client.get("/api/articles/", {"q": "alert"}),
+        client.get(f"/api/articles/{hostile.pk}/"),
+    ):
+        raw = response.content.decode()
+        assert_inert(raw)
+        data = json.loads(raw)  # still valid JSON with the text intact
+        assert "<script>" in json.dumps(data, ensure_ascii=False)
+
+
+def test_admin_pages(client, hostile, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", password="pw-root-123")
+    client.force_login(admin)
+    urls = [
+        reverse("admin:articles_article_change", args=[hostile.pk]),
+        reverse("admin:articles_article_changelist"),
+        reverse("admin:articles_page_change", args=[hostile.page_id]),
+        reverse("admin:articles_page_changelist"),
+        reverse("admin:articles_reviewitem_changelist"),
+        reverse("admin:articles_article_history", args=[hostile.pk]),
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        # The admin shows the text inside escaped form fields and cells.
+        assert "<script>alert" not in html.replace("&lt;script&gt;alert", "")
+        assert 'onerror="alert(1)"' not in html
+
+
+def test_entity_pages(client, hostile):
+    person = hostile.bylines.first().person
+    assert_inert(client.get(person.get_absolute_url()).content.decode())
