@@ -10,7 +10,7 @@ PORT ?= 8000
 N ?= 200
 SEARCH_N ?= 20000
 
-.PHONY: run test install migrate lint format bench-import bench-search clean
+.PHONY: run test install migrate lint format bench-import bench-search bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ bench-import: install
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench-search N=100000
 bench-search: migrate
 	$(PY) bench/bench_search.py --articles $(N)
+
+# 50 clients for 60 s against gunicorn on 127.0.0.1 (wrk from Debian's packages).
+bench-load: install
+	command -v wrk >/dev/null || apt-get install -y -qq wrk
+	$(PY) bench/bench_load.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache

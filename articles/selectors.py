@@ -415,15 +415,23 @@ def articles_per_month(queryset) -> list[tuple[str, int]]:
 
 def most_covered(model, relation: str, limit: int = 10):
     """Places or programs with the most published articles."""
-    published = Q(**{f"{relation}__status": Article.Status.PUBLISHED})
-    return (
-        model.objects.annotate(n=Count(relation, filter=published))
-        .filter(n__gt=0)
-        .order_by("-n", "name")[:limit]
-    )
+
+    def compute():
+        published = Q(**{f"{relation}__status": Article.Status.PUBLISHED})
+        return list(
+            model.objects.annotate(n=Count(relation, filter=published))
+            .filter(n__gt=0)
+            .order_by("-n", "name")[:limit]
+        )
+
+    return cached(f"most-covered:{model._meta.label}:{limit}", compute)
 
 
 def archive_years() -> list[tuple[int, int]]:
+    return cached("archive-years", _archive_years)
+
+
+def _archive_years() -> list[tuple[int, int]]:
     rows = (
         Article.objects.published()
         .exclude(pub_date__isnull=True)
@@ -462,7 +470,12 @@ def article_neighbours(article: Article) -> tuple[Article | None, Article | None
 
 
 def related_articles(article: Article, limit: int = 5) -> list[Article]:
-    """Published articles sharing the most tags, places and programs."""
+    """Published articles sharing the most tags, places and programs.
+
+    Candidates come from a bounded number of links per tag, place and
+    program (newest first), and are scored in Python: joining the full link
+    tables and counting over a large archive takes seconds."""
+    content_type = ContentType.objects.get_for_model(Article)
     tag_ids = [t.pk for t in article.tags.all()]
     place_ids = [
         p.pk
@@ -470,37 +483,38 @@ def related_articles(article: Article, limit: int = 5) -> list[Article]:
         if p.kind not in ("province", "prefecture", "county")
     ]
     program_ids = [p.pk for p in article.programs.all()]
-    if not (tag_ids or place_ids or program_ids):
-        return []
-    content_type = ContentType.objects.get_for_model(Article)
-    shared = Count(
-        "pk",
-        filter=Q(
-            pk__in=TaggedItem.objects.filter(
-                content_type=content_type, tag_id__in=tag_ids
-            ).values("object_id")
+    per_link = 200
+    scores: dict[int, int] = {}
+    sources = [
+        TaggedItem.objects.filter(
+            content_type=content_type, tag_id__in=tag_ids
+        ).values_list("object_id", flat=True),
+        Article.places.through.objects.filter(place_id__in=place_ids).values_list(
+            "article_id", flat=True
         ),
-    )
-    qs = (
-        Article.objects.published()
-        .exclude(pk=article.pk)
-        .filter(
-            Q(
-                pk__in=TaggedItem.objects.filter(
-                    content_type=content_type, tag_id__in=tag_ids
-                ).values("object_id")
-            )
-            | Q(places__in=place_ids)
-            | Q(programs__in=program_ids)
-        )
-        .annotate(
-            score=Count("places", filter=Q(places__in=place_ids), distinct=True)
-            + Count("programs", filter=Q(programs__in=program_ids), distinct=True)
-            + shared
-        )
-        .order_by("-score", "-pub_date", "-id")
-    )
-    return list(_with_relations(qs)[:limit])
+        Article.programs.through.objects.filter(program_id__in=program_ids).values_list(
+            "article_id", flat=True
+        ),
+    ]
+    for source, ids in zip(sources, (tag_ids, place_ids, program_ids), strict=True):
+        if not ids:
+            continue
+        for other in source.order_by("-id")[:per_link]:
+            if other != article.pk:
+                scores[other] = scores.get(other, 0) + 1
+    if not scores:
+        return []
+    ranked = sorted(scores, key=lambda pk: (-scores[pk], -pk))[: limit * 4]
+    found = _with_relations(Article.objects.published().filter(pk__in=ranked)).in_bulk()
+    return [found[pk] for pk in ranked if pk in found][:limit]
+
+
+def cached(key: str, compute, seconds: int = 600):
+    """Aggregates for public pages, kept in the "pages" cache (cleared
+    whenever what the public sees changes)."""
+    from django.core.cache import caches
+
+    return caches["pages"].get_or_set(key, compute, seconds)
 
 
 def role_counts(rows) -> list[tuple[str, int]]:

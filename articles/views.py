@@ -157,7 +157,9 @@ def _entity_page(request, template, context, queryset, param, value):
     context.update(
         {
             "result": result,
-            "chart": selectors.articles_per_month(queryset),
+            "chart": selectors.cached(
+                f"chart:{param}:{value}", lambda: selectors.articles_per_month(queryset)
+            ),
             "search_url": "/search/" + with_params(params),
             "prev_url": with_params(request.GET, page=result.page - 1)
             if result.has_previous

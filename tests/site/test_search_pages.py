@@ -213,5 +213,5 @@ def test_article_page_query_count_is_pinned(
     client, imported_pages, django_assert_max_num_queries
 ):
     article = Article.objects.published().filter(bylines__isnull=False).first()
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         client.get(article.get_absolute_url())
