@@ -39,7 +39,7 @@ from .models import Article, SearchChunk
 
 MAX_TERM = 64  # longest query term, in characters
 MAX_TERMS = 10
-CHUNK = 600
+CHUNK = 2000
 FILLER = "\ue0ff"
 _PUA_BASE = 0xE000
 _SPACES = re.compile(r"\s+")
@@ -183,11 +183,30 @@ def _split_dense(piece: str) -> list[str]:
     return _split_dense(piece[: half + MAX_TERM]) + _split_dense(piece[half:])
 
 
+# PostgreSQL also indexes the 3- and 4-character strings at each offset, so
+# a term of 2 to 4 characters is one lexeme: the GIN index answers it alone,
+# with no re-check of positions (which means reading each candidate's
+# tsvector).  Longer terms are a phrase of 4-grams, far rarer than bigrams.
+NGRAMS = (2, 3, 4)
+
+
 def _tsvector(norm: str) -> str:
     parts = []
-    for pos, token in enumerate(index_tokens(norm), 1):
-        if token != FILLER:
-            parts.append(f"'{_quote(token)}':{pos}")
+    length = len(norm)
+    for i, ch in enumerate(norm):
+        if ch == " ":
+            continue
+        pos = i + 1
+        run = 1
+        while i + run < length and norm[i + run] != " " and run < max(NGRAMS):
+            run += 1
+        if run == 1:
+            parts.append(f"'{_quote(_encode(ch))}':{pos}")
+            continue
+        for n in NGRAMS:
+            if n <= run:
+                gram = "".join(_encode(c) for c in norm[i : i + n])
+                parts.append(f"'{_quote(gram)}':{pos}")
     return " ".join(parts)
 
 
@@ -283,6 +302,22 @@ def rebuild(*, batch: int = 500, progress=None) -> int:
 def _tsquery(term: Term) -> str:
     if term.prefix:
         return f"'{_quote(term.tokens[0])}':*"
+    text = term.text
+    if " " not in text:
+        encoded = "".join(_encode(c) for c in text)
+        widest = max(NGRAMS)
+        if len(text) <= widest:
+            return f"'{_quote(encoded)}'"
+        # Cover the term with 4-grams: at 0, 4, 8 … and one ending at its end.
+        starts = list(range(0, len(text) - widest + 1, widest))
+        if starts[-1] != len(text) - widest:
+            starts.append(len(text) - widest)
+        parts = [f"'{_quote(encoded[starts[0] : starts[0] + widest])}'"]
+        for before, start in zip(starts, starts[1:], strict=False):
+            parts.append(f"<{start - before}>")
+            parts.append(f"'{_quote(encoded[start : start + widest])}'")
+        return " ".join(parts)
+    # A phrase with spaces: bigrams and the unigram before each space.
     parts: list[str] = []
     gap = 1
     for token in term.tokens:
@@ -456,3 +491,10 @@ def estimate_count(queryset: QuerySet) -> int | None:
 
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def needs_recheck(query: ParsedQuery) -> bool:
+    """Does PostgreSQL have to re-read tsvectors to check positions?  Terms
+    of up to four characters without spaces are single lexemes; longer ones
+    and phrases with spaces are position checks."""
+    return any(len(t.text) > max(NGRAMS) or " " in t.text for t in query.terms)

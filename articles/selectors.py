@@ -82,6 +82,7 @@ def articles_for_tag(slug: str) -> QuerySet:
 COUNT_CAP = 10_000  # browsing without a query: counts above this show "10,000+"
 MATCH_CAP = 1_000  # a query with more matches is "broad": estimated count, date order
 FACET_SAMPLE = 5_000  # facets of larger result sets are counted on a sample
+DENSE_SHARE = 0.2  # a term in more than this share of articles is "dense"
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "newest", "oldest")
 
@@ -197,7 +198,13 @@ def article_search(*, params, page_size_default: int = 20) -> SearchResult:
             ids = _ranked(found, query, sort)[offset : offset + page_size]
             facet_ids = found
         else:
-            ids = _broad_page(base, matched, query, sort, offset, page_size)
+            # A term in most articles: walking the date index finds a page
+            # in a few probes.  A rarer one: let the search index list its
+            # matches and sort those by date.
+            walk = search.needs_recheck(query) or count > DENSE_SHARE * max(
+                search.estimate_count(Article.objects.all()) or 1, 1
+            )
+            ids = _broad_page(base, matched, query, sort, offset, page_size, walk)
             facet_ids = found[:cap]
     by_id = (
         _with_relations(Article.objects.filter(pk__in=ids))
@@ -249,23 +256,32 @@ def _ranked(ids: list[int], query, sort: str) -> list[int]:
     return [pk for _, pk in keyed]
 
 
-def _broad_page(base, matched, query, sort: str, offset: int, size: int) -> list[int]:
+def _dated(queryset, order, offset, size, walk: bool) -> list[int]:
+    if walk:
+        return list(
+            queryset.order_by(*order).values_list("pk", flat=True)[
+                offset : offset + size
+            ]
+        )
+    with search.index_plan():
+        return list(
+            queryset.order_by(*order).values_list("pk", flat=True)[
+                offset : offset + size
+            ]
+        )
+
+
+def _broad_page(
+    base, matched, query, sort: str, offset: int, size: int, walk: bool = True
+) -> list[int]:
     """A page of a broad result set without ranking all of it: walk the
     articles by date and keep those that match (the date index finds a page
     of a common term in a few probes).  For relevance, the articles with a
     headline-block hit (few, found through the index) come first."""
     if sort == "oldest":
-        return list(
-            matched.order_by("pub_date", "id").values_list("pk", flat=True)[
-                offset : offset + size
-            ]
-        )
+        return _dated(matched, ("pub_date", "id"), offset, size, walk)
     if sort == "newest" or not query.terms:
-        return list(
-            matched.order_by("-pub_date", "-id").values_list("pk", flat=True)[
-                offset : offset + size
-            ]
-        )
+        return _dated(matched, ("-pub_date", "-id"), offset, size, walk)
     # Every term in the headline block means a match already: no need to
     # re-check the (large) body chunks, only the exclusions.
     titled = base
@@ -295,10 +311,12 @@ def _broad_page(base, matched, query, sort: str, offset: int, size: int) -> list
         return title_ids[offset : offset + size]
     rest_offset = max(0, offset - len(title_ids))
     head = title_ids[offset:] if offset < len(title_ids) else []
-    rest = (
-        matched.exclude(pk__in=title_ids)
-        .order_by("-pub_date", "-id")
-        .values_list("pk", flat=True)[rest_offset : rest_offset + size - len(head)]
+    rest = _dated(
+        matched.exclude(pk__in=title_ids),
+        ("-pub_date", "-id"),
+        rest_offset,
+        size - len(head),
+        walk,
     )
     return head + list(rest)
 
