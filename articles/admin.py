@@ -202,45 +202,30 @@ class ArticleAdminBase(SimpleHistoryAdmin):
             actions.pop("unpublish", None)
         return actions
 
-    @admin.action(description="发布所选稿件")
-    def publish(self, request, queryset):
+    def _each(self, request, queryset, service, done: str):
         _report(
             self,
             request,
-            lambda a: services.article_publish(article=a, user=request.user),
+            lambda a: service(article=a, user=request.user),
             queryset,
-            "发布",
+            done,
         )
+
+    @admin.action(description="发布所选稿件")
+    def publish(self, request, queryset):
+        self._each(request, queryset, services.article_publish, "发布")
 
     @admin.action(description="撤回所选稿件（改为草稿）")
     def unpublish(self, request, queryset):
-        _report(
-            self,
-            request,
-            lambda a: services.article_unpublish(article=a, user=request.user),
-            queryset,
-            "撤回",
-        )
+        self._each(request, queryset, services.article_unpublish, "撤回")
 
     @admin.action(description="送审所选稿件")
     def send_to_review(self, request, queryset):
-        _report(
-            self,
-            request,
-            lambda a: services.article_submit(article=a, user=request.user),
-            queryset,
-            "送审",
-        )
+        self._each(request, queryset, services.article_submit, "送审")
 
     @admin.action(description="标记为已核查（清除审核提示）")
     def mark_reviewed(self, request, queryset):
-        _report(
-            self,
-            request,
-            lambda a: services.article_mark_reviewed(article=a, user=request.user),
-            queryset,
-            "核查",
-        )
+        self._each(request, queryset, services.article_mark_reviewed, "核查")
 
 
 @admin.register(Article)

@@ -27,8 +27,9 @@ def article_list_public() -> QuerySet:
     return _with_relations(Article.objects.published().order_by("-pub_date", "-id"))
 
 
-def article_get_public(*, slug: str) -> Article:
-    qs = (
+def _public_article_queryset() -> QuerySet:
+    """A published article with everything its page and the API show."""
+    return (
         Article.objects.published()
         .select_related("page")
         .prefetch_related(
@@ -44,7 +45,10 @@ def article_get_public(*, slug: str) -> Article:
             "captions",
         )
     )
-    return get_object_or_404(qs, slug=slug)
+
+
+def article_get_public(*, slug: str) -> Article:
+    return get_object_or_404(_public_article_queryset(), slug=slug)
 
 
 def place_descendant_ids(place: Place) -> list[int]:
@@ -541,20 +545,4 @@ def role_counts(rows) -> list[tuple[str, int]]:
 
 
 def article_get_public_by_id(*, pk: int) -> Article:
-    qs = (
-        Article.objects.published()
-        .select_related("page")
-        .prefetch_related(
-            Prefetch(
-                "bylines",
-                queryset=Byline.objects.select_related("person").order_by(
-                    "order", "id"
-                ),
-            ),
-            "places",
-            "programs",
-            "tags",
-            "captions",
-        )
-    )
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(_public_article_queryset(), pk=pk)

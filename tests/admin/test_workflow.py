@@ -26,28 +26,7 @@ def review_article():
 
 def form_data(client, article, **changes):
     """The article change form as the browser would post it back."""
-    response = client.get(change_url(article))
-    form = response.context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if name in ("places", "programs"):
-            value = [p.pk for p in value] if value else []
-        elif name == "tags":
-            value = ", ".join(t.name for t in value) if value else ""
-        elif name == "flags":
-            value = form[name].value()
-        elif hasattr(value, "pk"):
-            value = value.pk
-        data[name] = "" if value is None else value
-    for formset in response.context["inline_admin_formsets"]:
-        mgmt = formset.formset.management_form
-        for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-            data[f"{mgmt.prefix}-{key}"] = mgmt[key].value()
-        for inline_form in formset.formset.forms:
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                data[f"{inline_form.prefix}-{name}"] = "" if value is None else value
+    data = form_data_from(client.get(change_url(article)))
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -310,7 +289,11 @@ def form_data_from(response):
         if name in ("places", "programs"):
             value = [p.pk if hasattr(p, "pk") else p for p in (value or [])]
         elif name == "tags":
-            value = ""
+            value = (
+                ", ".join(t.name for t in value)
+                if value and not isinstance(value, str)
+                else ""
+            )
         elif name == "flags":
             value = form[name].value()
         elif hasattr(value, "pk"):
