@@ -191,22 +191,23 @@ NGRAMS = (2, 3, 4)
 
 
 def _tsvector(norm: str) -> str:
+    encoded = "".join(_encode(c) for c in norm)  # one character for one
+    widest = max(NGRAMS)
     parts = []
-    length = len(norm)
-    for i, ch in enumerate(norm):
-        if ch == " ":
+    run_end = len(norm)  # where the run of non-space characters ends
+    for i in range(len(norm) - 1, -1, -1):
+        if norm[i] == " ":
+            run_end = i
             continue
         pos = i + 1
-        run = 1
-        while i + run < length and norm[i + run] != " " and run < max(NGRAMS):
-            run += 1
-        if run == 1:
-            parts.append(f"'{_quote(_encode(ch))}':{pos}")
+        room = run_end - i
+        if room == 1:
+            parts.append(f"'{_quote(encoded[i])}':{pos}")
             continue
         for n in NGRAMS:
-            if n <= run:
-                gram = "".join(_encode(c) for c in norm[i : i + n])
-                parts.append(f"'{_quote(gram)}':{pos}")
+            if n > room or n > widest:
+                break
+            parts.append(f"'{_quote(encoded[i : i + n])}':{pos}")
     return " ".join(parts)
 
 
