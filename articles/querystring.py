@@ -2,18 +2,10 @@
 
 from urllib.parse import urlencode
 
-FILTER_PARAMS = (
-    "q",
-    "tag",
-    "place",
-    "person",
-    "program",
-    "kind",
-    "publication",
-    "year",
-    "month",
-    "sort",
-)
+from .filters import ArticleFilter
+
+# The query, every filter the public search knows, and the sort order.
+FILTER_PARAMS = ("q", *ArticleFilter.Meta.fields, "sort")
 
 
 def with_params(params, **changes) -> str:
