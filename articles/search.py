@@ -26,13 +26,14 @@ the filler keeps FTS5's token positions equal to character offsets.
 
 import html
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .models import Article, SearchChunk
@@ -85,7 +86,7 @@ def index_tokens(norm: str) -> list[str]:
 class Term:
     text: str  # normalised
     tokens: tuple[str, ...]  # relative positions 0..n-1; '' = skip
-    prefix: bool = False  # one character: matches any token it starts
+    prefix: bool = False  # the last token matches any token it starts
 
 
 def make_term(text: str) -> Term:
@@ -93,10 +94,12 @@ def make_term(text: str) -> Term:
     if len(norm) == 1:
         return Term(norm, (_encode(norm),), prefix=True)
     tokens = index_tokens(norm)
-    # The last character is covered by the bigram before it; a token is only
-    # needed where a space follows (the unigram) — the text has the same.
-    tokens = tokens[:-1] if norm[-1] != " " else tokens
-    return Term(norm, tuple(tokens))
+    if norm[-2] != " ":
+        # The last character is covered by the bigram before it.
+        return Term(norm, tuple(tokens[:-1]))
+    # A space comes before it (`扶贫 县`): it starts whatever token the text
+    # has there (`县城`, or `县` alone), so it is a prefix, as in `县` alone.
+    return Term(norm, tuple(tokens), prefix=True)
 
 
 @dataclass
@@ -183,32 +186,13 @@ def _split_dense(piece: str) -> list[str]:
     return _split_dense(piece[: half + MAX_TERM]) + _split_dense(piece[half:])
 
 
-# PostgreSQL also indexes the 3- and 4-character strings at each offset, so
-# a term of 2 to 4 characters is one lexeme: the GIN index answers it alone,
-# with no re-check of positions (which means reading each candidate's
-# tsvector).  Longer terms are a phrase of 4-grams, far rarer than bigrams.
-NGRAMS = (2, 3, 4)
-
-
 def _tsvector(norm: str) -> str:
-    encoded = "".join(_encode(c) for c in norm)  # one character for one
-    widest = max(NGRAMS)
-    parts = []
-    run_end = len(norm)  # where the run of non-space characters ends
-    for i in range(len(norm) - 1, -1, -1):
-        if norm[i] == " ":
-            run_end = i
-            continue
-        pos = i + 1
-        room = run_end - i
-        if room == 1:
-            parts.append(f"'{_quote(encoded[i])}':{pos}")
-            continue
-        for n in NGRAMS:
-            if n > room or n > widest:
-                break
-            parts.append(f"'{_quote(encoded[i : i + n])}':{pos}")
-    return " ".join(parts)
+    """The tsvector literal of a chunk: each token at its offset (1-based)."""
+    parts: dict[str, list[str]] = {}
+    for i, token in enumerate(index_tokens(norm), start=1):
+        if token != FILLER:
+            parts.setdefault(token, []).append(str(i))
+    return " ".join(f"'{_quote(t)}':{','.join(ps)}" for t, ps in parts.items())
 
 
 def _quote(token: str) -> str:
@@ -246,11 +230,12 @@ def _insert(rows: list[tuple[int, str, int, str]]) -> None:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.executemany(
-                "INSERT INTO articles_searchchunk (article_id, kind, seq, vector) "
-                "VALUES (%s, %s, %s, %s::tsvector)",
-                [(a, k, s, _tsvector(text)) for a, k, s, text in rows],
-            )
+            # COPY: several times faster than INSERTs for a bulk rebuild.
+            with cursor.cursor.copy(
+                "COPY articles_searchchunk (article_id, kind, seq, vector) FROM STDIN"
+            ) as copy:
+                for a, k, s, text in rows:
+                    copy.write_row((a, k, s, _tsvector(text)))
         else:
             chunks_ = SearchChunk.objects.bulk_create(
                 [SearchChunk(article_id=a, kind=k, seq=s) for a, k, s, _ in rows]
@@ -282,43 +267,59 @@ def index_remove(*, article_ids: Iterable[int]) -> None:
     chunk_ids.delete()
 
 
-def rebuild(*, batch: int = 500, progress=None) -> int:
-    """Drop and rebuild the whole index; returns the number of articles."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DELETE FROM articles_search_fts")
-    SearchChunk.objects.all().delete()
-    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch):
-        part = ids[start : start + batch]
-        index_articles(articles=Article.objects.filter(pk__in=part))
-        if progress:
-            progress(min(start + batch, len(ids)), len(ids))
+def rebuild(*, batch: int = 2000, progress=None) -> int:
+    """Drop and rebuild the whole index; returns the number of articles.
+
+    On PostgreSQL the GIN indexes are dropped first and created again once
+    every chunk is in: building a GIN index in one pass is far faster than
+    keeping it current row by row.  All in one transaction: a failed
+    rebuild leaves the old index as it was."""
+    with transaction.atomic():
+        indexes = _drop_gin_indexes()
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("DELETE FROM articles_search_fts")
+        SearchChunk.objects.all().delete()
+        ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), batch):
+            part = ids[start : start + batch]
+            index_articles(articles=Article.objects.filter(pk__in=part))
+            if progress:
+                progress(min(start + batch, len(ids)), len(ids))
+        with connection.cursor() as cursor:
+            if indexes:
+                # Foreign keys are checked at commit; CREATE INDEX refuses a
+                # table with checks pending, so run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for definition in indexes:
+                cursor.execute(definition)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_searchchunk")
     return len(ids)
+
+
+def _drop_gin_indexes() -> list[str]:
+    """Drop the search table's GIN indexes (PostgreSQL); their definitions."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE tablename = 'articles_searchchunk' AND indexdef LIKE '%%USING gin%%'"
+        )
+        found = cursor.fetchall()
+        for name, _ in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _, definition in found]
 
 
 # --- matching ---------------------------------------------------------------------
 
 
 def _tsquery(term: Term) -> str:
-    if term.prefix:
-        return f"'{_quote(term.tokens[0])}':*"
-    text = term.text
-    if " " not in text:
-        encoded = "".join(_encode(c) for c in text)
-        widest = max(NGRAMS)
-        if len(text) <= widest:
-            return f"'{_quote(encoded)}'"
-        # Cover the term with 4-grams: at 0, 4, 8 … and one ending at its end.
-        starts = list(range(0, len(text) - widest + 1, widest))
-        if starts[-1] != len(text) - widest:
-            starts.append(len(text) - widest)
-        parts = [f"'{_quote(encoded[starts[0] : starts[0] + widest])}'"]
-        for before, start in zip(starts, starts[1:], strict=False):
-            parts.append(f"<{start - before}>")
-            parts.append(f"'{_quote(encoded[start : start + widest])}'")
-        return " ".join(parts)
-    # A phrase with spaces: bigrams and the unigram before each space.
+    """The phrase of the term's tokens at their relative offsets: a
+    two-character term is one lexeme, a one-character term a prefix."""
     parts: list[str] = []
     gap = 1
     for token in term.tokens:
@@ -329,13 +330,13 @@ def _tsquery(term: Term) -> str:
             parts.append("<->" if gap == 1 else f"<{gap}>")
         parts.append(f"'{_quote(token)}'")
         gap = 1
+    if term.prefix:
+        parts[-1] += ":*"
     return " ".join(parts)
 
 
 def _fts_match(term: Term) -> str:
-    if term.prefix:
-        return f'"{term.tokens[0]}"*'
-    return '"' + " ".join(term.tokens) + '"'
+    return '"' + " ".join(term.tokens) + '"' + ("*" if term.prefix else "")
 
 
 def _article_ids_sql(term: Term, kind: str | None = None) -> RawSQL:
@@ -352,14 +353,41 @@ def _article_ids_sql(term: Term, kind: str | None = None) -> RawSQL:
     return RawSQL(sql, [_fts_match(term), *extra])
 
 
-def matching(query: ParsedQuery, articles: QuerySet | None = None) -> QuerySet:
+def _has_chunk_sql(term: Term, kind: str | None = None) -> RawSQL:
+    """SQL true when the article of the row in hand has a chunk matching
+    `term` (PostgreSQL): a check per article, for walking in date order."""
+    where_kind = " AND c.kind = %s" if kind else ""
+    return RawSQL(
+        "EXISTS (SELECT 1 FROM articles_searchchunk c WHERE "
+        f"c.article_id = articles_article.id AND c.vector @@ %s::tsquery{where_kind})",
+        [_tsquery(term), *([kind] if kind else [])],
+        output_field=BooleanField(),
+    )
+
+
+def matching(
+    query: ParsedQuery,
+    articles: QuerySet | None = None,
+    *,
+    kind: str | None = None,
+    per_article: bool = False,
+) -> QuerySet:
     """The articles (of `articles`, default: published ones) whose text holds
-    every term and none of the excluded ones, as substrings."""
+    every term and none of the excluded ones, as substrings; with `kind`,
+    the terms must be in that part (the headline block).  `per_article`
+    phrases it as a check of each article's own chunks (see walk_plan)."""
     qs = articles if articles is not None else Article.objects.published()
+    per_article = per_article and connection.vendor == "postgresql"
     for term in query.terms:
-        qs = qs.filter(pk__in=_article_ids_sql(term))
+        if per_article:
+            qs = qs.filter(_has_chunk_sql(term, kind))
+        else:
+            qs = qs.filter(pk__in=_article_ids_sql(term, kind))
     for term in query.excluded:
-        qs = qs.exclude(pk__in=_article_ids_sql(term))
+        if per_article:
+            qs = qs.exclude(_has_chunk_sql(term))
+        else:
+            qs = qs.exclude(pk__in=_article_ids_sql(term))
     return qs
 
 
@@ -495,7 +523,106 @@ def estimate_count(queryset: QuerySet) -> int | None:
 
 
 def needs_recheck(query: ParsedQuery) -> bool:
-    """Does PostgreSQL have to re-read tsvectors to check positions?  Terms
-    of up to four characters without spaces are single lexemes; longer ones
-    and phrases with spaces are position checks."""
-    return any(len(t.text) > max(NGRAMS) or " " in t.text for t in query.terms)
+    """Does PostgreSQL have to re-read tsvectors to check positions?  A
+    one- or two-character term is one lexeme (or a prefix) the GIN index
+    answers alone; anything longer is a phrase whose positions are checked."""
+    return any(sum(t != FILLER for t in term.tokens) > 1 for term in query.terms)
+
+
+# --- planning -----------------------------------------------------------------------
+
+_STATS_SECONDS = 300
+_stats_cache: dict[str, tuple[float, "_LexemeStats | None"]] = {}
+
+
+@dataclass
+class _LexemeStats:
+    freqs: dict[str, float]  # share of chunks holding the lexeme
+    floor: float  # below the least common lexeme the statistics list
+    chunks_per_article: float
+    articles: int
+
+
+def _lexeme_stats() -> "_LexemeStats | None":
+    """PostgreSQL's statistics of the index's most common lexemes (ANALYZE
+    keeps them in pg_stats), read at most every few minutes."""
+    if connection.vendor != "postgresql":
+        return None
+    key = connection.alias
+    now = time.monotonic()
+    cached = _stats_cache.get(key)
+    if cached and now - cached[0] < _STATS_SECONDS:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs "
+            "FROM pg_stats WHERE tablename = 'articles_searchchunk' "
+            "AND attname = 'vector'"
+        )
+        row = cursor.fetchone()
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class "
+            "WHERE relname IN ('articles_searchchunk', 'articles_article')"
+        )
+        tuples = dict(cursor.fetchall())
+    stats = None
+    articles = tuples.get("articles_article", 0)
+    if row and row[0] and articles > 0:
+        elems, freqs = row
+        stats = _LexemeStats(
+            freqs=dict(zip(elems, freqs, strict=False)),
+            floor=freqs[len(elems)] / 2,  # after the list: its minimum
+            chunks_per_article=max(
+                1.0, tuples.get("articles_searchchunk", 0) / articles
+            ),
+            articles=int(articles),
+        )
+    _stats_cache[key] = (now, stats)
+    return stats
+
+
+def estimated_share(query: ParsedQuery) -> float | None:
+    """The estimated share of articles holding every term, from the
+    statistics of the most common lexemes: a term is no commoner than its
+    rarest bigram, a one-character term is any lexeme it begins, terms are
+    taken as independent.  None without statistics (SQLite, or an index
+    never analysed): then plans go by exact counts alone."""
+    stats = _lexeme_stats()
+    if stats is None or not query.terms:
+        return None
+    share = 1.0
+    for term in query.terms:
+        exact = [t for t in term.tokens[: -1 if term.prefix else None] if t != FILLER]
+        if not exact:  # one character
+            missing = 1.0
+            for lexeme, freq in stats.freqs.items():
+                if lexeme.startswith(term.tokens[0]):
+                    missing *= 1 - freq
+            chunk_share = max(1 - missing, stats.floor)
+        else:
+            chunk_share = min(stats.freqs.get(t, stats.floor) for t in exact)
+        share *= min(1.0, chunk_share * stats.chunks_per_article)
+    return share
+
+
+def article_total() -> int | None:
+    """The planner's idea of how many articles there are (PostgreSQL)."""
+    stats = _lexeme_stats()
+    return stats.articles if stats else None
+
+
+@contextmanager
+def walk_plan():
+    """Run the queries inside by walking articles in order and checking
+    each one's own chunks (PostgreSQL): for a term in a large share of the
+    archive, a page is found after a few dozen checks, while the GIN index
+    would list every match first."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; "
+            "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"
+        )
+        yield

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404
@@ -84,9 +85,11 @@ def articles_for_tag(slug: str) -> QuerySet:
 # --- search ---------------------------------------------------------------------
 
 COUNT_CAP = 10_000  # browsing without a query: counts above this show "10,000+"
-MATCH_CAP = 1_000  # a query with more matches is "broad": estimated count, date order
-FACET_SAMPLE = 5_000  # facets of larger result sets are counted on a sample
-DENSE_SHARE = 0.2  # a term in more than this share of articles is "dense"
+EXACT_CAP = 5_000  # a query with more matches is "broad": walked, estimated count
+RANK_CAP = 500  # result sets up to this size are ranked on their text
+TITLE_CAP = 2_000  # headline hits of a broad query listed through the index
+FACET_CAP = 1_000  # facets of larger result sets count the newest this many
+FACET_WALK = 200  # broad searches: facets count the newest this many matches
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "newest", "oldest")
 
@@ -114,6 +117,7 @@ class SearchResult:
     sort: str
     facets: dict[str, list[Facet]] = field(default_factory=dict)
     facets_are_sampled: bool = False
+    facet_basis: int = 0  # how many of the results the facets counted
 
     @property
     def num_pages(self) -> int:
@@ -180,36 +184,14 @@ def article_search(*, params, page_size_default: int = 20) -> SearchResult:
             ]
         )
         facet_ids = base.order_by().values("pk")
-        sampled = count > FACET_SAMPLE
+        sampled = count > FACET_CAP
         if sampled:
-            facet_ids = _newest_ids(base, FACET_SAMPLE)
+            facet_ids = _newest_ids(base, FACET_CAP)
         count = min(count, COUNT_CAP)
     else:
-        matched = search.matching(query, base)
-        cap = search.match_cap()
-        # Adaptive plan: ask the index for at most MATCH_CAP + 1 matches.
-        # Fewer means the whole result set is known and is ranked, counted
-        # and faceted exactly; more means a broad term, shown newest first
-        # (headline hits first) with an estimated count.
-        with search.index_plan():
-            found = list(matched.order_by().values_list("pk", flat=True)[: cap + 1])
-        estimate = len(found) > cap
-        count = (
-            max(search.estimate_count(matched) or 0, cap) if estimate else len(found)
-        )
-        sampled = estimate
-        if not estimate:
-            ids = _ranked(found, query, sort)[offset : offset + page_size]
-            facet_ids = found
-        else:
-            # A term in most articles: walking the date index finds a page
-            # in a few probes.  A rarer one: let the search index list its
-            # matches and sort those by date.
-            walk = search.needs_recheck(query) or count > DENSE_SHARE * max(
-                search.estimate_count(Article.objects.all()) or 1, 1
-            )
-            ids = _broad_page(base, matched, query, sort, offset, page_size, walk)
-            facet_ids = found[:cap]
+        page_ = _search_page(base, query, sort, offset, page_size)
+        ids, count, estimate = page_.ids, page_.count, page_.estimate
+        facet_ids, sampled = page_.facet_ids, page_.sampled
     by_id = (
         _with_relations(Article.objects.filter(pk__in=ids))
         .prefetch_related("places", "programs", "tags")
@@ -229,6 +211,7 @@ def article_search(*, params, page_size_default: int = 20) -> SearchResult:
         sort=sort,
         facets=_facets(facet_ids, params),
         facets_are_sampled=sampled,
+        facet_basis=len(facet_ids) if isinstance(facet_ids, list) else count,
     )
 
 
@@ -236,38 +219,114 @@ def _newest_ids(base, limit: int) -> list[int]:
     return list(base.order_by("-pub_date", "-id").values_list("pk", flat=True)[:limit])
 
 
-def _ranked(ids: list[int], query, sort: str) -> list[int]:
-    """Order a known result set: by date, or headline-block hits first,
-    then relevance on the clean text, then newest."""
+@dataclass
+class _Page:
+    ids: list[int]
+    count: int
+    estimate: bool
+    facet_ids: list[int]
+    sampled: bool
+
+
+def _search_page(base, query, sort: str, offset: int, size: int) -> _Page:
+    """One page of a text search, by the cheaper of two plans.
+
+    The index lists every match (exact count, ranking, facets) — its cost
+    grows with the number of matches.  Or the articles are walked newest
+    first and each is checked — its cost grows with the number of articles
+    passed over, about (offset + size) / share.  PostgreSQL's statistics of
+    common lexemes estimate the share; without them (SQLite) the index
+    answers and the walk is the fallback for broad terms."""
+    share = search.estimated_share(query)
+    total = search.article_total()
+    need = offset + size
+    if share is not None and total and share * share * total > need:
+        return _walked_page(base, query, sort, offset, size, share)
+    matched = search.matching(query, base)
+    with search.index_plan():
+        rows = list(matched.order_by().values_list("pk", "pub_date")[: EXACT_CAP + 1])
+    if len(rows) > EXACT_CAP:
+        # More matches than the statistics promised: walk after all.
+        share = max(share or 0.0, EXACT_CAP / max(total or 1, 1))
+        return _walked_page(base, query, sort, offset, size, share)
+    newest = [
+        pk
+        for pk, _ in sorted(
+            rows, key=lambda r: (r[1].toordinal() if r[1] else 0, r[0]), reverse=True
+        )
+    ]
+    if sort == "newest":
+        ordered = newest
+    elif sort == "oldest":
+        ordered = newest[::-1]
+    elif len(newest) <= RANK_CAP:
+        ordered = _ranked(newest, query)
+    else:
+        # Too many to score on their text: headline-block hits first.
+        titled = set(_title_hit_ids(query, newest))
+        ordered = [pk for pk in newest if pk in titled]
+        ordered += [pk for pk in newest if pk not in titled]
+    return _Page(
+        ids=ordered[offset : offset + size],
+        count=len(rows),
+        estimate=False,
+        facet_ids=newest[:FACET_CAP],
+        sampled=len(newest) > FACET_CAP,
+    )
+
+
+def _title_hit_ids(query, ids: list[int]) -> list[int]:
+    titled = search.matching(
+        search.ParsedQuery(terms=query.terms),
+        Article.objects.filter(pk__in=ids),
+        kind=SearchChunk.Kind.TITLE,
+    )
+    with search.index_plan():
+        return list(titled.values_list("pk", flat=True))
+
+
+def _walked_page(base, query, sort: str, offset: int, size: int, share) -> _Page:
+    """A page of a broad result set without listing all of it."""
+    ids = _broad_page(base, query, sort, offset, size)
+    if connection.vendor == "postgresql":
+        # The planner's estimate of the filtered archive times the share.
+        count = round(share * (search.estimate_count(base) or 0))
+        count = max(count, offset + len(ids))
+        estimate = True
+    else:
+        count, estimate = search.matching(query, base).count(), False
+    facet_ids = _walk(
+        search.matching(query, base, per_article=True),
+        ("-pub_date", "-id"),
+        0,
+        FACET_WALK,
+    )
+    return _Page(ids, count, estimate, facet_ids, sampled=count > len(facet_ids))
+
+
+def _ranked(ids: list[int], query) -> list[int]:
+    """Headline-block hits first, then relevance on the clean text, then
+    newest."""
     rows = Article.objects.filter(pk__in=ids).only(
         "pk", "kicker", "headline", "subtitle", "body", "pub_date"
     )
     keyed = []
     for article in rows:
         day = article.pub_date.toordinal() if article.pub_date else 0
-        if sort == "newest":
-            key = (-day, -article.pk)
-        elif sort == "oldest":
-            key = (day, article.pk)
-        else:
-            title = search.normalize(
-                " ".join((article.kicker, article.headline, article.subtitle))
-            )
-            hits = sum(1 for t in query.terms if t.text in title)
-            key = (-hits, -search.relevance(article, query), -day, -article.pk)
+        title = search.normalize(
+            " ".join((article.kicker, article.headline, article.subtitle))
+        )
+        hits = sum(1 for t in query.terms if t.text in title)
+        key = (-hits, -search.relevance(article, query), -day, -article.pk)
         keyed.append((key, article.pk))
     keyed.sort()
     return [pk for _, pk in keyed]
 
 
-def _dated(queryset, order, offset, size, walk: bool) -> list[int]:
-    if walk:
-        return list(
-            queryset.order_by(*order).values_list("pk", flat=True)[
-                offset : offset + size
-            ]
-        )
-    with search.index_plan():
+def _walk(queryset, order, offset: int, size: int) -> list[int]:
+    """Ids of a page of `queryset` (made with per_article=True), found by
+    walking the articles in `order` and checking each."""
+    with search.walk_plan():
         return list(
             queryset.order_by(*order).values_list("pk", flat=True)[
                 offset : offset + size
@@ -275,54 +334,43 @@ def _dated(queryset, order, offset, size, walk: bool) -> list[int]:
         )
 
 
-def _broad_page(
-    base, matched, query, sort: str, offset: int, size: int, walk: bool = True
-) -> list[int]:
-    """A page of a broad result set without ranking all of it: walk the
-    articles by date and keep those that match (the date index finds a page
-    of a common term in a few probes).  For relevance, the articles with a
-    headline-block hit (few, found through the index) come first."""
+def _broad_page(base, query, sort: str, offset: int, size: int) -> list[int]:
+    """A page of a broad result set, newest (or oldest) first; for
+    relevance, the articles with every term in the headline block come
+    first — found through the small headline index when they are few, by
+    the walk when they are many."""
+    matched = search.matching(query, base, per_article=True)
     if sort == "oldest":
-        return _dated(matched, ("pub_date", "id"), offset, size, walk)
-    if sort == "newest" or not query.terms:
-        return _dated(matched, ("-pub_date", "-id"), offset, size, walk)
-    # Every term in the headline block means a match already: no need to
-    # re-check the (large) body chunks, only the exclusions.
-    titled = base
-    for term in query.terms:
-        titled = titled.filter(
-            pk__in=search._article_ids_sql(term, SearchChunk.Kind.TITLE)
-        )
-    titled = search.matching(search.ParsedQuery(excluded=query.excluded), titled)
+        return _walk(matched, ("pub_date", "id"), offset, size)
+    newest = ("-pub_date", "-id")
+    if sort == "newest":
+        return _walk(matched, newest, offset, size)
+    titled = search.matching(query, base, kind=SearchChunk.Kind.TITLE)
     with search.index_plan():
         title_ids = list(
-            titled.order_by().values_list("pk", flat=True)[: MATCH_CAP + 1]
+            titled.order_by().values_list("pk", flat=True)[: TITLE_CAP + 1]
         )
-    if len(title_ids) > MATCH_CAP:
-        # Headline hits alone are broad: they fill the first pages by date.
-        title_ids = list(
-            titled.order_by("-pub_date", "-id").values_list("pk", flat=True)[
-                : offset + size
-            ]
+    if len(title_ids) > TITLE_CAP:
+        titled = search.matching(
+            query, base, kind=SearchChunk.Kind.TITLE, per_article=True
         )
+        title_ids = _walk(titled, newest, 0, offset + size)
     else:
         title_ids = list(
             Article.objects.filter(pk__in=title_ids)
-            .order_by("-pub_date", "-id")
+            .order_by(*newest)
             .values_list("pk", flat=True)
         )
     if offset + size <= len(title_ids):
         return title_ids[offset : offset + size]
-    rest_offset = max(0, offset - len(title_ids))
-    head = title_ids[offset:] if offset < len(title_ids) else []
-    rest = _dated(
+    head = title_ids[offset:]
+    rest = _walk(
         matched.exclude(pk__in=title_ids),
-        ("-pub_date", "-id"),
-        rest_offset,
+        newest,
+        max(0, offset - len(title_ids)),
         size - len(head),
-        walk,
     )
-    return head + list(rest)
+    return head + rest
 
 
 def _errors(errors) -> str:

@@ -101,6 +101,41 @@ def test_and_phrase_and_exclusion(corpus):
     assert found("-县") == set()
 
 
+def test_quoted_phrases_across_spaces(corpus):
+    """A phrase holding a space is exact on both sides of it, down to a
+    single character after the last space (`"扶贫 县"` must not match
+    `扶贫 乡`)."""
+    rng = random.Random(5)
+    texts = [t.replace("\n", " ") for t in corpus.values()]
+    spaced = [(t, m.start()) for t in texts for m in re.finditer(" ", t)]
+    assert spaced
+    checked = 0
+    for text, at in rng.sample(spaced, min(60, len(spaced))):
+        for before, after in ((2, 1), (1, 2), (3, 3)):
+            piece = text[max(0, at - before) : at + 1 + after]
+            # Quotes and a leading minus are query syntax.
+            if re.search('["“”]', piece) or piece.startswith(("-", "－")):
+                continue
+            if piece.strip() != piece or "  " in piece:
+                continue
+            assert found(f'"{piece}"') == oracle(corpus, [piece]), piece
+            checked += 1
+    assert checked > 20
+
+
+def test_phrase_ending_in_one_character_after_a_space(db):
+    article = Article.objects.create(
+        headline="测试", slug="t", body="扶贫 乡里 PM 2", status="published"
+    )
+    search.index_articles(articles=[article])
+    assert found('"扶贫 乡"') == {article.pk}
+    assert found('"扶贫 乡里"') == {article.pk}
+    assert found('"pm 2"') == {article.pk}
+    assert not found('"扶贫 县"')
+    assert not found('"扶贫 乡村"')
+    assert not found('"pm 3"')
+
+
 def test_punctuation_gap_is_not_bridged(gazetteer_db):
     from articles import services
 
