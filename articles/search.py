@@ -28,6 +28,7 @@ import html
 import re
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -61,24 +62,30 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _encode(ch: str) -> str:
-    # FTS5's ascii tokenizer would split at ASCII punctuation: move it to the
-    # Private Use Area, one code point each, so it stays inside its token.
-    if ch.isascii() and not ch.isalnum():
-        return chr(_PUA_BASE + ord(ch))
-    return ch
+# FTS5's ascii tokenizer would split at ASCII punctuation: move it to the
+# Private Use Area, one code point each, so it stays inside its token.  (So
+# no token holds a quote or backslash either.)
+_ENCODING = {c: _PUA_BASE + c for c in range(128) if not chr(c).isalnum()}
+del _ENCODING[ord(" ")]
+
+
+def _encode(text: str) -> str:
+    return text.translate(_ENCODING)
 
 
 def index_tokens(norm: str) -> list[str]:
     """One token per character offset of normalised text (see module doc)."""
-    tokens = []
-    for i, ch in enumerate(norm):
-        if ch == " ":
-            tokens.append(FILLER)
-        elif i + 1 < len(norm) and norm[i + 1] != " ":
-            tokens.append(_encode(ch) + _encode(norm[i + 1]))
-        else:
-            tokens.append(_encode(ch))
+    if not norm:
+        return []
+    enc = _encode(norm)
+    tokens = [a + b for a, b in zip(enc, enc[1:], strict=False)]
+    tokens.append(enc[-1])
+    at = norm.find(" ")
+    while at != -1:  # few spaces: mend the tokens around each
+        tokens[at] = FILLER
+        if at:
+            tokens[at - 1] = enc[at - 1]
+        at = norm.find(" ", at + 1)
     return tokens
 
 
@@ -176,23 +183,22 @@ def chunks(norm: str) -> list[str]:
 
 
 def _split_dense(piece: str) -> list[str]:
-    tokens = index_tokens(piece)
-    counts: dict[str, int] = {}
-    for token in tokens:
-        counts[token] = counts.get(token, 0) + 1
-    if max(counts.values(), default=0) <= 250 or len(piece) <= 2 * MAX_TERM:
+    counts = Counter(zip(piece, piece[1:], strict=False)).most_common(1)
+    if not counts or counts[0][1] <= 250 or len(piece) <= 2 * MAX_TERM:
         return [piece]
     half = len(piece) // 2
     return _split_dense(piece[: half + MAX_TERM]) + _split_dense(piece[half:])
 
 
 def _tsvector(norm: str) -> str:
-    """The tsvector literal of a chunk: each token at its offset (1-based)."""
-    parts: dict[str, list[str]] = {}
+    """The tsvector literal of a chunk: each token at its offset (1-based).
+    Tokens need no quoting inside '…': they hold no ASCII punctuation."""
+    entries: dict[str, str] = {}
     for i, token in enumerate(index_tokens(norm), start=1):
-        if token != FILLER:
-            parts.setdefault(token, []).append(str(i))
-    return " ".join(f"'{_quote(t)}':{','.join(ps)}" for t, ps in parts.items())
+        entry = entries.get(token)
+        entries[token] = f"{entry},{i}" if entry else f"'{token}':{i}"
+    entries.pop(FILLER, None)
+    return " ".join(entries.values())
 
 
 def _quote(token: str) -> str:
