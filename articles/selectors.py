@@ -84,7 +84,7 @@ def articles_for_tag(slug: str) -> QuerySet:
 
 # --- search ---------------------------------------------------------------------
 
-COUNT_CAP = 10_000  # browsing without a query: counts above this show "10,000+"
+COUNT_CAP = 10_000  # browsing: larger counts are the planner's estimate (PostgreSQL)
 EXACT_CAP = 5_000  # a query with more matches is "broad": walked, estimated count
 RANK_CAP = 500  # result sets up to this size are ranked on their text
 TITLE_CAP = 2_000  # headline hits of a broad query listed through the index
@@ -177,6 +177,13 @@ def article_search(*, params, page_size_default: int = 20) -> SearchResult:
     if not query:
         count = base.order_by().values("pk")[: COUNT_CAP + 1].count()
         estimate = count > COUNT_CAP
+        if estimate:
+            # Counting a large filtered archive exactly takes a scan; the
+            # planner's estimate is shown as one (SQLite counts: small).
+            planned = search.estimate_count(base)
+            count, estimate = (
+                (max(planned, COUNT_CAP), True) if planned else (base.count(), False)
+            )
         order = ("pub_date", "id") if sort == "oldest" else ("-pub_date", "-id")
         ids = list(
             base.order_by(*order).values_list("pk", flat=True)[
@@ -187,7 +194,6 @@ def article_search(*, params, page_size_default: int = 20) -> SearchResult:
         sampled = count > FACET_CAP
         if sampled:
             facet_ids = _newest_ids(base, FACET_CAP)
-        count = min(count, COUNT_CAP)
     else:
         page_ = _search_page(base, query, sort, offset, page_size)
         ids, count, estimate = page_.ids, page_.count, page_.estimate
@@ -237,18 +243,16 @@ def _search_page(base, query, sort: str, offset: int, size: int) -> _Page:
     passed over, about (offset + size) / share.  PostgreSQL's statistics of
     common lexemes estimate the share; without them (SQLite) the index
     answers and the walk is the fallback for broad terms."""
-    share = search.estimated_share(query)
-    total = search.article_total()
-    need = offset + size
-    if share is not None and total and share * share * total > need:
-        return _walked_page(base, query, sort, offset, size, share)
+    plan = _Plan(query, base)
+    if plan.walk_beats_index(offset + size):
+        return _walked_page(base, query, sort, offset, size, plan)
     matched = search.matching(query, base)
     with search.index_plan():
         rows = list(matched.order_by().values_list("pk", "pub_date")[: EXACT_CAP + 1])
     if len(rows) > EXACT_CAP:
         # More matches than the statistics promised: walk after all.
-        share = max(share or 0.0, EXACT_CAP / max(total or 1, 1))
-        return _walked_page(base, query, sort, offset, size, share)
+        plan.share = max(plan.share or 0.0, EXACT_CAP / plan.total)
+        return _walked_page(base, query, sort, offset, size, plan)
     newest = [
         pk
         for pk, _ in sorted(
@@ -285,22 +289,49 @@ def _title_hit_ids(query, ids: list[int]) -> list[int]:
         return list(titled.values_list("pk", flat=True))
 
 
-def _walked_page(base, query, sort: str, offset: int, size: int, share) -> _Page:
-    """A page of a broad result set without listing all of it."""
+class _Plan:
+    """What the statistics say about a query over `base` (PostgreSQL)."""
+
+    def __init__(self, query, base):
+        self.share = search.estimated_share(query)  # of all articles
+        self.total = max(search.article_total() or 1, 1)
+        self.in_base = 1.0  # share of articles that pass the filters
+        if self.share is not None:
+            self.in_base = min(1.0, (search.estimate_count(base) or 0) / self.total)
+
+    def walk_beats_index(self, wanted: int) -> bool:
+        """Is walking to `wanted` matches cheaper than listing them all?"""
+        if self.share is None:
+            return False
+        passed = wanted / max(self.share * self.in_base, 1e-9)
+        return passed < self.share * self.total
+
+
+def _walked_page(base, query, sort: str, offset: int, size: int, plan) -> _Page:
+    """A page of a broad result set without listing all of it; facets
+    count a sample of the matches (the newest, when walking to them is
+    cheap; else the first the index gives)."""
     ids = _broad_page(base, query, sort, offset, size)
-    if connection.vendor == "postgresql":
-        # The planner's estimate of the filtered archive times the share.
-        count = round(share * (search.estimate_count(base) or 0))
+    if plan.share is not None:
+        count = round(plan.share * plan.in_base * plan.total)
         count = max(count, offset + len(ids))
         estimate = True
     else:
         count, estimate = search.matching(query, base).count(), False
-    facet_ids = _walk(
-        search.matching(query, base, per_article=True),
-        ("-pub_date", "-id"),
-        0,
-        FACET_WALK,
-    )
+    if connection.vendor != "postgresql" or plan.walk_beats_index(FACET_WALK):
+        facet_ids = _walk(
+            search.matching(query, base, per_article=True),
+            ("-pub_date", "-id"),
+            0,
+            FACET_WALK,
+        )
+    else:
+        with search.index_plan():
+            facet_ids = list(
+                search.matching(query, base)
+                .order_by()
+                .values_list("pk", flat=True)[:FACET_WALK]
+            )
     return _Page(ids, count, estimate, facet_ids, sampled=count > len(facet_ids))
 
 

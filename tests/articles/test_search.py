@@ -232,3 +232,32 @@ def test_rebuild_search_index_command(imported_pages):
     call_command("rebuild_search_index", stdout=out)
     assert "已重建" in out.getvalue()
     assert found("扶贫") == before
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+@pytest.mark.parametrize("walk", [False, True], ids=["index", "walk"])
+def test_both_plans_page_through_exactly_the_matches(corpus, monkeypatch, walk, sort):
+    """Listing matches through the index and walking the archive in date
+    order checking each article are two plans for one answer."""
+    from articles import selectors
+
+    monkeypatch.setattr(selectors._Plan, "walk_beats_index", lambda self, n: walk)
+    dates = dict(Article.objects.values_list("pk", "pub_date"))
+    for q in ["县", "交城", "扶贫车间", "交城 -扶贫"]:
+        terms = [t for t in q.split() if not t.startswith("-")]
+        excluded = [t[1:] for t in q.split() if t.startswith("-")]
+        expected = oracle(corpus, terms, excluded)
+        seen, page = [], 1
+        while True:
+            result = article_search(
+                params={"q": q, "sort": sort, "page": page, "page_size": 4}
+            )
+            seen += [a.pk for a in result.articles]
+            if not result.has_next or not result.articles:
+                break
+            page += 1
+        assert len(seen) == len(set(seen)), q
+        assert set(seen) == expected, q
+        if sort != "relevance":
+            newest = sorted(expected, key=lambda pk: (dates[pk], pk), reverse=True)
+            assert seen == (newest if sort == "newest" else newest[::-1]), q
