@@ -39,15 +39,20 @@ def urls(articles: int) -> list[str]:
     import django
 
     django.setup()
-    from articles.models import Article
+    from articles.models import Article, Place
 
+    county = Place.objects.filter(kind="county").order_by("pk").first()
+    place = county.slug if county else ""
     slugs = list(
         Article.objects.published()
         .order_by("-pub_date")
         .values_list("slug", flat=True)[:articles]
     )
     out = ["/"] * 10
-    out += [f"/search/?q={quote(q)}" for q in QUERIES for _ in range(3)]
+    # Each query plain, on its second page, newest first and within a
+    # county: 40 distinct search pages, each cold on its first request.
+    variants = ["", "&page=2", "&sort=newest", f"&place={quote(place)}"]
+    out += [f"/search/?q={quote(q)}{v}" for q in QUERIES for v in variants]
     out += [f"/articles/{quote(s)}/" for s in slugs]
     return out
 
