@@ -359,6 +359,16 @@ def _article_ids_sql(term: Term, kind: str | None = None) -> RawSQL:
     return RawSQL(sql, [_fts_match(term), *extra])
 
 
+def chunk_article_ids(term: Term, *, kind: str | None, limit: int) -> list[int]:
+    """Ids of articles of any status with a chunk matching `term`, at most
+    `limit`, straight from the index: no join for the planner to misjudge
+    (its statistics cover all chunks, not the headline ones alone)."""
+    sql, params = _article_ids_sql(term, kind).sql, _article_ids_sql(term, kind).params
+    with index_plan(), connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [*params, limit])
+        return list(dict.fromkeys(row[0] for row in cursor.fetchall()))
+
+
 def _has_chunk_sql(term: Term, kind: str | None = None) -> RawSQL:
     """SQL true when the article of the row in hand has a chunk matching
     `term` (PostgreSQL): a check per article, for walking in date order."""
@@ -609,6 +619,21 @@ def estimated_share(query: ParsedQuery) -> float | None:
             chunk_share = min(stats.freqs.get(t, stats.floor) for t in exact)
         share *= min(1.0, chunk_share * stats.chunks_per_article)
     return share
+
+
+def is_listed(query: ParsedQuery) -> bool:
+    """Is every term's rarest bigram among the lexemes the statistics list?
+    If not, the term is rarer than all of them, by how much is unknown."""
+    stats = _lexeme_stats()
+    if stats is None:
+        return False
+    for term in query.terms:
+        exact = [t for t in term.tokens[: -1 if term.prefix else None] if t != FILLER]
+        if exact and not all(t in stats.freqs for t in exact):
+            return False
+        if not exact and not any(t.startswith(term.tokens[0]) for t in stats.freqs):
+            return False  # one character that begins no listed lexeme
+    return True
 
 
 def article_total() -> int | None:

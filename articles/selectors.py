@@ -89,7 +89,7 @@ EXACT_CAP = 5_000  # a query with more matches is "broad": walked, estimated cou
 RANK_CAP = 500  # result sets up to this size are ranked on their text
 TITLE_CAP = 2_000  # headline hits of a broad query listed through the index
 FACET_CAP = 1_000  # facets of larger result sets count the newest this many
-FACET_WALK = 200  # broad searches: facets count the newest this many matches
+FACET_WALK = 100  # broad searches: facets count the newest this many matches
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "newest", "oldest")
 
@@ -245,14 +245,31 @@ def _search_page(base, query, sort: str, offset: int, size: int) -> _Page:
     answers and the walk is the fallback for broad terms."""
     plan = _Plan(query, base)
     if plan.walk_beats_index(offset + size):
+        try:
+            return _walked_page(base, query, sort, offset, size, plan)
+        except _WalkTooLong:
+            return _listed_page(base, query, sort, offset, size, cap=None)
+    page = _listed_page(base, query, sort, offset, size, cap=EXACT_CAP)
+    if page is not None:
+        return page
+    # More matches than the statistics promised: walk after all.
+    if plan.share is not None:
+        plan.share = max(plan.share, EXACT_CAP / plan.total)
+    try:
         return _walked_page(base, query, sort, offset, size, plan)
+    except _WalkTooLong:
+        return _listed_page(base, query, sort, offset, size, cap=None)
+
+
+def _listed_page(base, query, sort: str, offset: int, size: int, cap) -> "_Page | None":
+    """A page from the full list of matches the index gives; None when
+    there are more than `cap`."""
     matched = search.matching(query, base)
+    rows = matched.order_by().values_list("pk", "pub_date")
     with search.index_plan():
-        rows = list(matched.order_by().values_list("pk", "pub_date")[: EXACT_CAP + 1])
-    if len(rows) > EXACT_CAP:
-        # More matches than the statistics promised: walk after all.
-        plan.share = max(plan.share or 0.0, EXACT_CAP / plan.total)
-        return _walked_page(base, query, sort, offset, size, plan)
+        rows = list(rows[: cap + 1] if cap else rows)
+    if cap and len(rows) > cap:
+        return None
     newest = [
         pk
         for pk, _ in sorted(
@@ -265,6 +282,8 @@ def _search_page(base, query, sort: str, offset: int, size: int) -> _Page:
         ordered = newest[::-1]
     elif len(newest) <= RANK_CAP:
         ordered = _ranked(newest, query)
+    elif len(newest) > EXACT_CAP:  # a fallback's long list: by date
+        ordered = newest
     else:
         # Too many to score on their text: headline-block hits first.
         titled = set(_title_hit_ids(query, newest))
@@ -284,9 +303,35 @@ def _title_hit_ids(query, ids: list[int]) -> list[int]:
         search.ParsedQuery(terms=query.terms),
         Article.objects.filter(pk__in=ids),
         kind=SearchChunk.Kind.TITLE,
+        per_article=True,
     )
-    with search.index_plan():
+    with search.walk_plan():
         return list(titled.values_list("pk", flat=True))
+
+
+def _title_hits_newest(base, query, wanted: int, hit_rate: float) -> list[int]:
+    """The newest matches (at least `wanted`, when there are) with every
+    term in the headline block.  A term found in few headlines gives the
+    candidates straight from the headline index; when every term is in
+    many, walking the archive finds them sooner.  (If even that walk runs
+    long, the page goes by date alone.)"""
+    title = SearchChunk.Kind.TITLE
+    fewest = None
+    for term in query.terms:
+        ids = search.chunk_article_ids(term, kind=title, limit=TITLE_CAP + 1)
+        if len(ids) <= TITLE_CAP and (fewest is None or len(ids) < len(fewest)):
+            fewest = ids
+    newest = ("-pub_date", "-id")
+    if fewest is None:
+        try:
+            return _walk(base, query, newest, 0, wanted, hit_rate / 10, kind=title)
+        except _WalkTooLong:
+            return []
+    checked = search.matching(
+        query, base.filter(pk__in=fewest), kind=title, per_article=True
+    )
+    with search.walk_plan():
+        return list(checked.order_by(*newest).values_list("pk", flat=True))
 
 
 class _Plan:
@@ -299,33 +344,42 @@ class _Plan:
         if self.share is not None:
             self.in_base = min(1.0, (search.estimate_count(base) or 0) / self.total)
 
+        # A term rarer than every lexeme the statistics list is taken to
+        # be rare: the index lists it, and falls back to walking if not.
+        self.listed = self.share is not None and search.is_listed(query)
+
+    @property
+    def hit_rate(self) -> float:
+        """The share of walked articles expected to match."""
+        return max((self.share or 0) * self.in_base, 1e-9)
+
     def walk_beats_index(self, wanted: int) -> bool:
         """Is walking to `wanted` matches cheaper than listing them all?"""
-        if self.share is None:
+        if not self.listed:
             return False
-        passed = wanted / max(self.share * self.in_base, 1e-9)
-        return passed < self.share * self.total
+        return wanted / self.hit_rate < self.share * self.total
 
 
 def _walked_page(base, query, sort: str, offset: int, size: int, plan) -> _Page:
     """A page of a broad result set without listing all of it; facets
     count a sample of the matches (the newest, when walking to them is
     cheap; else the first the index gives)."""
-    ids = _broad_page(base, query, sort, offset, size)
+    ids = _broad_page(base, query, sort, offset, size, plan.hit_rate)
     if plan.share is not None:
         count = round(plan.share * plan.in_base * plan.total)
         count = max(count, offset + len(ids))
         estimate = True
     else:
         count, estimate = search.matching(query, base).count(), False
+    facet_ids = None
     if connection.vendor != "postgresql" or plan.walk_beats_index(FACET_WALK):
-        facet_ids = _walk(
-            search.matching(query, base, per_article=True),
-            ("-pub_date", "-id"),
-            0,
-            FACET_WALK,
-        )
-    else:
+        try:
+            facet_ids = _walk(
+                base, query, ("-pub_date", "-id"), 0, FACET_WALK, plan.hit_rate
+            )
+        except _WalkTooLong:
+            pass
+    if facet_ids is None:
         with search.index_plan():
             facet_ids = list(
                 search.matching(query, base)
@@ -354,52 +408,72 @@ def _ranked(ids: list[int], query) -> list[int]:
     return [pk for _, pk in keyed]
 
 
-def _walk(queryset, order, offset: int, size: int) -> list[int]:
-    """Ids of a page of `queryset` (made with per_article=True), found by
-    walking the articles in `order` and checking each."""
-    with search.walk_plan():
+WALK_SLACK = 4  # walk this many times the articles the estimate needs
+WALK_MIN = 2_000  # … but at least this many before giving up on it
+WALK_BATCH = (100, 5_000)  # articles checked per query, at least / at most
+
+
+class _WalkTooLong(Exception):
+    """The walk passed far more articles than the estimate promised."""
+
+
+def _walk(base, query, order, offset, size, hit_rate, kind=None) -> list[int]:
+    """Ids of a page of the matches in `base`, found by walking its
+    articles in `order`, a batch at a time, each batch checked article by
+    article.  Raises _WalkTooLong when the matches are much rarer than
+    `hit_rate` said, so the caller can ask the index instead.  SQLite's
+    FTS5 lists matches cheaply: there it is one query."""
+    if connection.vendor != "postgresql":
+        matched = search.matching(query, base, kind=kind)
         return list(
-            queryset.order_by(*order).values_list("pk", flat=True)[
+            matched.order_by(*order).values_list("pk", flat=True)[
                 offset : offset + size
             ]
         )
+    wanted = offset + size
+    limit = max(WALK_MIN, int(WALK_SLACK * wanted / hit_rate))
+    found: list[int] = []
+    passed = 0
+    ordered = base.order_by(*order).values_list("pk", flat=True)
+    while len(found) < wanted:
+        if passed >= limit:
+            raise _WalkTooLong
+        want = int(1.5 * (wanted - len(found)) / hit_rate) + 20
+        step = min(max(want, WALK_BATCH[0]), WALK_BATCH[1])
+        batch = list(ordered[passed : passed + step])
+        if not batch:
+            break
+        checked = search.matching(
+            query, Article.objects.filter(pk__in=batch), kind=kind, per_article=True
+        )
+        with search.walk_plan():
+            hits = set(checked.values_list("pk", flat=True))
+        found += [pk for pk in batch if pk in hits]
+        passed += len(batch)
+        if len(batch) < step:
+            break
+    return found[offset : offset + size]
 
 
-def _broad_page(base, query, sort: str, offset: int, size: int) -> list[int]:
+def _broad_page(base, query, sort, offset: int, size: int, hit_rate) -> list[int]:
     """A page of a broad result set, newest (or oldest) first; for
-    relevance, the articles with every term in the headline block come
-    first — found through the small headline index when they are few, by
-    the walk when they are many."""
-    matched = search.matching(query, base, per_article=True)
+    relevance, the articles with every term in the headline block first."""
     if sort == "oldest":
-        return _walk(matched, ("pub_date", "id"), offset, size)
+        return _walk(base, query, ("pub_date", "id"), offset, size, hit_rate)
     newest = ("-pub_date", "-id")
     if sort == "newest":
-        return _walk(matched, newest, offset, size)
-    titled = search.matching(query, base, kind=SearchChunk.Kind.TITLE)
-    with search.index_plan():
-        title_ids = list(
-            titled.order_by().values_list("pk", flat=True)[: TITLE_CAP + 1]
-        )
-    if len(title_ids) > TITLE_CAP:
-        titled = search.matching(
-            query, base, kind=SearchChunk.Kind.TITLE, per_article=True
-        )
-        title_ids = _walk(titled, newest, 0, offset + size)
-    else:
-        title_ids = list(
-            Article.objects.filter(pk__in=title_ids)
-            .order_by(*newest)
-            .values_list("pk", flat=True)
-        )
+        return _walk(base, query, newest, offset, size, hit_rate)
+    title_ids = _title_hits_newest(base, query, offset + size, hit_rate)
     if offset + size <= len(title_ids):
         return title_ids[offset : offset + size]
     head = title_ids[offset:]
     rest = _walk(
-        matched.exclude(pk__in=title_ids),
+        base.exclude(pk__in=title_ids),
+        query,
         newest,
         max(0, offset - len(title_ids)),
         size - len(head),
+        hit_rate,
     )
     return head + rest
 

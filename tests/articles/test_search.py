@@ -261,3 +261,25 @@ def test_both_plans_page_through_exactly_the_matches(corpus, monkeypatch, walk, 
         if sort != "relevance":
             newest = sorted(expected, key=lambda pk: (dates[pk], pk), reverse=True)
             assert seen == (newest if sort == "newest" else newest[::-1]), q
+
+
+def test_share_estimates_come_from_postgresql_statistics(corpus):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert search.estimated_share(search.parse_query("县")) is None
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_searchchunk")
+        cursor.execute("ANALYZE articles_article")
+    search._stats_cache.clear()
+    share = {
+        q: search.estimated_share(search.parse_query(q))
+        for q in ("县", "交城", "交城县", "蛟龙", "交城 蛟龙")
+    }
+    truth = {q: len(oracle(corpus, q.split())) / len(corpus) for q in share}
+    assert share["县"] >= share["交城"] >= share["交城县"] >= share["蛟龙"]
+    assert share["交城 蛟龙"] <= share["蛟龙"]
+    # Common terms are estimated within a factor of a few of the truth.
+    for q in ("县", "交城"):
+        assert truth[q] / 3 <= share[q] <= 3 * truth[q], (q, share[q], truth[q])
