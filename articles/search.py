@@ -95,6 +95,12 @@ class Term:
     tokens: tuple[str, ...]  # relative positions 0..n-1; '' = skip
     prefix: bool = False  # the last token matches any token it starts
 
+    @property
+    def exact_tokens(self) -> list[str]:
+        """The tokens matched whole (not the prefix, not fillers)."""
+        end = -1 if self.prefix else None
+        return [t for t in self.tokens[:end] if t != FILLER]
+
 
 def make_term(text: str) -> Term:
     norm = normalize(text)
@@ -363,7 +369,8 @@ def chunk_article_ids(term: Term, *, kind: str | None, limit: int) -> list[int]:
     """Ids of articles of any status with a chunk matching `term`, at most
     `limit`, straight from the index: no join for the planner to misjudge
     (its statistics cover all chunks, not the headline ones alone)."""
-    sql, params = _article_ids_sql(term, kind).sql, _article_ids_sql(term, kind).params
+    ids = _article_ids_sql(term, kind)
+    sql, params = ids.sql, ids.params
     with index_plan(), connection.cursor() as cursor:
         cursor.execute(f"{sql} LIMIT %s", [*params, limit])
         return list(dict.fromkeys(row[0] for row in cursor.fetchall()))
@@ -405,21 +412,6 @@ def matching(
         else:
             qs = qs.exclude(pk__in=_article_ids_sql(term))
     return qs
-
-
-def title_hits(query: ParsedQuery, ids: Iterable[int]) -> dict[int, int]:
-    """How many of the query's terms each article has in its headline block."""
-    ids = list(ids)
-    hits: dict[int, int] = dict.fromkeys(ids, 0)
-    if not ids:
-        return hits
-    for term in query.terms:
-        found = Article.objects.filter(pk__in=ids).filter(
-            pk__in=_article_ids_sql(term, SearchChunk.Kind.TITLE)
-        )
-        for article_id in found.values_list("pk", flat=True):
-            hits[article_id] += 1
-    return hits
 
 
 # --- ranking and highlighting -----------------------------------------------------
@@ -505,22 +497,8 @@ def index_plan():
     archive.  Inside this block it may use only bitmap scans, which is what
     the GIN index offers (2 ms).  SQLite's FTS5 needs no help.
     """
-    if connection.vendor != "postgresql":
+    with _planner_off("seqscan", "indexscan"):
         yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
-        )
-        yield
-
-
-def match_cap() -> int:
-    """How many matches a query may have and still be ranked, counted and
-    faceted exactly.  FTS5 keeps positions in its index and checks phrases
-    cheaply; PostgreSQL re-reads each candidate's tsvector (out of line) to
-    check positions, so it stops sooner and estimates the rest."""
-    return 200 if connection.vendor == "postgresql" else 1000
 
 
 def estimate_count(queryset: QuerySet) -> int | None:
@@ -536,13 +514,6 @@ def estimate_count(queryset: QuerySet) -> int | None:
 
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
-
-
-def needs_recheck(query: ParsedQuery) -> bool:
-    """Does PostgreSQL have to re-read tsvectors to check positions?  A
-    one- or two-character term is one lexeme (or a prefix) the GIN index
-    answers alone; anything longer is a phrase whose positions are checked."""
-    return any(sum(t != FILLER for t in term.tokens) > 1 for term in query.terms)
 
 
 # --- planning -----------------------------------------------------------------------
@@ -608,7 +579,7 @@ def estimated_share(query: ParsedQuery) -> float | None:
         return None
     share = 1.0
     for term in query.terms:
-        exact = [t for t in term.tokens[: -1 if term.prefix else None] if t != FILLER]
+        exact = term.exact_tokens
         if not exact:  # one character
             missing = 1.0
             for lexeme, freq in stats.freqs.items():
@@ -628,7 +599,7 @@ def is_listed(query: ParsedQuery) -> bool:
     if stats is None:
         return False
     for term in query.terms:
-        exact = [t for t in term.tokens[: -1 if term.prefix else None] if t != FILLER]
+        exact = term.exact_tokens
         if exact and not all(t in stats.freqs for t in exact):
             return False
         if not exact and not any(t.startswith(term.tokens[0]) for t in stats.freqs):
@@ -648,12 +619,16 @@ def walk_plan():
     each one's own chunks (PostgreSQL): for a term in a large share of the
     archive, a page is found after a few dozen checks, while the GIN index
     would list every match first."""
+    with _planner_off("bitmapscan", "seqscan", "hashjoin", "mergejoin"):
+        yield
+
+
+@contextmanager
+def _planner_off(*methods: str):
+    """A transaction in which PostgreSQL's planner may not use `methods`."""
     if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; "
-            "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"
-        )
+        cursor.execute("; ".join(f"SET LOCAL enable_{m} = off" for m in methods))
         yield
