@@ -279,13 +279,11 @@ class Caption(models.Model):
 
 
 class SearchChunk(models.Model):
-    """One indexed piece of an article for full-text search (see search.py).
-
-    An article has a title chunk (kicker, headline, subtitle) and one or more
-    body chunks (body, captions, byline names), split so PostgreSQL's limits
-    on positions hold.  On PostgreSQL `vector` holds the tokens; on SQLite
-    they live in the FTS5 table `articles_search_fts` under the chunk's id.
-    """
+    """One indexed part of an article for full-text search (see search.py):
+    its headline block (kicker, headline, subtitle) or its body (body,
+    captions, byline names), as normalised text.  On PostgreSQL `vector`
+    holds the text's lexemes; on SQLite its tokens live in the FTS5 table
+    `articles_search_fts` under the row's id."""
 
     class Kind(models.TextChoices):
         TITLE = "title", "标题"
@@ -295,7 +293,7 @@ class SearchChunk(models.Model):
         Article, on_delete=models.CASCADE, related_name="search_chunks"
     )
     kind = models.CharField(max_length=5, choices=Kind.choices)
-    seq = models.PositiveIntegerField(default=0)
+    text = models.TextField(default="", editable=False)
     vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -306,7 +304,7 @@ class SearchChunk(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.article_id}:{self.kind}:{self.seq}"
+        return f"{self.article_id}:{self.kind}"
 
 
 class ReviewItem(Article):

@@ -1,34 +1,38 @@
 """Full-text search that misses nothing: the one module that knows how text is
 tokenised and how each database indexes and queries it.
 
-Tokens.  Text is NFKC-normalised and lower-cased, whitespace runs become one
-space.  Every character offset gets exactly one token: the two characters
-starting there (a bigram), or the character alone when a space or the end
-follows it, or a filler token where the text has a space.  Because positions
-are character offsets, a substring query is an exact phrase of the bigrams it
-contains (`车间里` is `车间` then `间里` one position later, and `车间。间里`
-cannot match: its `间里` is three positions on).  A one-character query is a
-prefix query: every occurrence of `县` starts some token.  Digits, Latin
-letters and punctuation are characters like any other, so `150` finds `1500`
-and `PM2.5` finds `PM2.5` — recall and precision against plain substring
-matching are both exact.
+Text is NFKC-normalised and lower-cased, whitespace runs become one space,
+and every article is indexed as two rows of `SearchChunk`: its headline block
+(kicker, headline, subtitle) and its body (body, captions, byline names),
+each holding that normalised text.  A query term matches an article whose
+normalised text contains it as a substring — any length from one character,
+Chinese, digits, Latin, punctuation alike (`150` finds `1500`, `PM2.5` finds
+`PM2.5`): recall and precision against plain substring matching are exact.
 
-Backends.  PostgreSQL keeps each chunk's tokens in a `tsvector` with explicit
-positions (GIN index, phrase `tsquery`).  It caps positions at 16,383 and keeps
-at most 256 positions per lexeme, so articles are indexed in chunks of at most
-`CHUNK` characters that overlap by `MAX_TERM` characters (no term longer than
-that can straddle a cut unseen).  Chunks are kept small because checking a
-phrase's positions means reading the whole tsvector of each candidate chunk.  SQLite keeps the same tokens, space-joined,
-in an FTS5 table whose 'ascii' tokenizer splits only at ASCII spaces and
-punctuation; ASCII punctuation is mapped into the Private Use Area first, and
-the filler keeps FTS5's token positions equal to character offsets.
+PostgreSQL.  Each row has a `tsvector` of its distinct characters and
+character pairs (bigrams; none across a space), without positions, under a
+GIN index.  A term asks for every character pair it contains (a lone
+character for itself), which the GIN index answers alone; then the stored
+text is checked with `strpos`, so `车间。间里` can never match `车间里`.  A
+one-character or two-character term is a single lexeme and needs no check.
+Positions are not kept because checking them means unpacking each
+candidate's whole tsvector (about 0.1 ms), while `strpos` on its text is a
+few microseconds; and a vector without positions has no length limits, so
+articles need no splitting.  The same text check, without the index, is how
+the archive is walked newest first for a term found in much of it.
+
+SQLite.  An FTS5 table holds each row's tokens with positions: one token per
+character offset — the bigram starting there, the character alone before a
+space or the end, or a filler where the text has a space — so a substring
+query is an exact phrase of its bigrams, and a one-character query a
+prefix query.  Its 'ascii' tokenizer splits only at ASCII spaces and
+punctuation; ASCII punctuation is mapped into the Private Use Area first.
 """
 
 import html
 import re
 import time
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,7 +45,6 @@ from .models import Article, SearchChunk
 
 MAX_TERM = 64  # longest query term, in characters
 MAX_TERMS = 10
-CHUNK = 2000
 FILLER = "\ue0ff"
 _PUA_BASE = 0xE000
 _SPACES = re.compile(r"\s+")
@@ -92,14 +95,29 @@ def index_tokens(norm: str) -> list[str]:
 @dataclass(frozen=True)
 class Term:
     text: str  # normalised
-    tokens: tuple[str, ...]  # relative positions 0..n-1; '' = skip
-    prefix: bool = False  # the last token matches any token it starts
+    tokens: tuple[str, ...]  # FTS5 phrase at relative positions; '' = skip
+    prefix: bool = False  # FTS5: the last token matches any token it starts
 
     @property
-    def exact_tokens(self) -> list[str]:
-        """The tokens matched whole (not the prefix, not fillers)."""
-        end = -1 if self.prefix else None
-        return [t for t in self.tokens[:end] if t != FILLER]
+    def lexemes(self) -> list[str]:
+        """The PostgreSQL lexemes every match holds: the term's character
+        pairs, and for a character standing alone between spaces a prefix
+        (`乡:*`: whatever pair it starts in the text, or itself at a word's
+        end)."""
+        out: list[str] = []
+        for word in _encode(self.text).split(" "):
+            pairs = _pairs(word) if len(word) > 1 else [word + ":*"]
+            out.extend(p for p in pairs if p not in out)
+        return out
+
+    @property
+    def proven_by_lexemes(self) -> bool:
+        """A match needs no text check: the term is one lexeme."""
+        return len(self.text) <= 2 and " " not in self.text
+
+
+def _pairs(word: str) -> list[str]:
+    return [a + b for a, b in zip(word, word[1:], strict=False)]
 
 
 def make_term(text: str) -> Term:
@@ -174,37 +192,23 @@ def article_texts(article: Article) -> tuple[str, str]:
     return normalize(title), normalize(body)
 
 
-def chunks(norm: str) -> list[str]:
-    """Pieces of at most CHUNK characters overlapping by MAX_TERM, split
-    further where one token would repeat more than PostgreSQL keeps."""
-    if len(norm) <= CHUNK:
-        pieces = [norm]
-    else:
-        step = CHUNK - MAX_TERM
-        pieces = [norm[i : i + CHUNK] for i in range(0, len(norm) - MAX_TERM, step)]
-    out = []
-    for piece in pieces:
-        out.extend(_split_dense(piece))
-    return [p for p in out if p.strip()]
-
-
-def _split_dense(piece: str) -> list[str]:
-    counts = Counter(zip(piece, piece[1:], strict=False)).most_common(1)
-    if not counts or counts[0][1] <= 250 or len(piece) <= 2 * MAX_TERM:
-        return [piece]
-    half = len(piece) // 2
-    return _split_dense(piece[: half + MAX_TERM]) + _split_dense(piece[half:])
+def lexemes(norm: str) -> set[str]:
+    """PostgreSQL's index terms for normalised text: every pair of adjacent
+    characters, none across a space, and each word's last character alone
+    (so every character starts some lexeme, and a one-character term is a
+    prefix query)."""
+    out: set[str] = set()
+    for word in _encode(norm).split(" "):
+        out.update(_pairs(word))
+        out.add(word[-1:])
+    out.discard("")
+    return out
 
 
 def _tsvector(norm: str) -> str:
-    """The tsvector literal of a chunk: each token at its offset (1-based).
-    Tokens need no quoting inside '…': they hold no ASCII punctuation."""
-    entries: dict[str, str] = {}
-    for i, token in enumerate(index_tokens(norm), start=1):
-        entry = entries.get(token)
-        entries[token] = f"{entry},{i}" if entry else f"'{token}':{i}"
-    entries.pop(FILLER, None)
-    return " ".join(entries.values())
+    """The tsvector literal of a text's lexemes.  They need no escaping
+    inside '…': ASCII punctuation, quotes included, was encoded away."""
+    return " ".join(f"'{lexeme}'" for lexeme in lexemes(norm))
 
 
 def _quote(token: str) -> str:
@@ -228,36 +232,31 @@ def index_articles(*, articles: Iterable[Article]) -> None:
         rows = []
         for article in fresh:
             title, body = article_texts(article)
-            for kind, text in (
-                (SearchChunk.Kind.TITLE, title),
-                (SearchChunk.Kind.BODY, body),
-            ):
-                for seq, piece in enumerate(chunks(text) if text else []):
-                    rows.append((article.pk, kind, seq, piece))
+            if title:
+                rows.append((article.pk, SearchChunk.Kind.TITLE, title))
+            if body:
+                rows.append((article.pk, SearchChunk.Kind.BODY, body))
         _insert(rows)
 
 
-def _insert(rows: list[tuple[int, str, int, str]]) -> None:
+def _insert(rows: list[tuple[int, str, str]]) -> None:
     if not rows:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY: several times faster than INSERTs for a bulk rebuild.
             with cursor.cursor.copy(
-                "COPY articles_searchchunk (article_id, kind, seq, vector) FROM STDIN"
+                "COPY articles_searchchunk (article_id, kind, text, vector) FROM STDIN"
             ) as copy:
-                for a, k, s, text in rows:
-                    copy.write_row((a, k, s, _tsvector(text)))
+                for article_id, kind, text in rows:
+                    copy.write_row((article_id, kind, text, _tsvector(text)))
         else:
             chunks_ = SearchChunk.objects.bulk_create(
-                [SearchChunk(article_id=a, kind=k, seq=s) for a, k, s, _ in rows]
+                [SearchChunk(article_id=a, kind=k, text=t) for a, k, t in rows]
             )
             cursor.executemany(
                 "INSERT INTO articles_search_fts (rowid, tokens) VALUES (%s, %s)",
-                [
-                    (c.pk, " ".join(index_tokens(text)))
-                    for c, (_, _, _, text) in zip(chunks_, rows, strict=True)
-                ],
+                [(c.pk, " ".join(index_tokens(c.text))) for c in chunks_],
             )
 
 
@@ -283,7 +282,7 @@ def rebuild(*, batch: int = 2000, progress=None) -> int:
     """Drop and rebuild the whole index; returns the number of articles.
 
     On PostgreSQL the GIN indexes are dropped first and created again once
-    every chunk is in: building a GIN index in one pass is far faster than
+    every row is in: building a GIN index in one pass is far faster than
     keeping it current row by row.  All in one transaction: a failed
     rebuild leaves the old index as it was."""
     with transaction.atomic():
@@ -330,61 +329,61 @@ def _drop_gin_indexes() -> list[str]:
 
 
 def _tsquery(term: Term) -> str:
-    """The phrase of the term's tokens at their relative offsets: a
-    two-character term is one lexeme, a one-character term a prefix."""
-    parts: list[str] = []
-    gap = 1
-    for token in term.tokens:
-        if token == FILLER:
-            gap += 1
-            continue
-        if parts:
-            parts.append("<->" if gap == 1 else f"<{gap}>")
-        parts.append(f"'{_quote(token)}'")
-        gap = 1
-    if term.prefix:
-        parts[-1] += ":*"
-    return " ".join(parts)
+    """Every lexeme of the term (PostgreSQL): what the GIN index answers."""
+    return " & ".join(
+        f"'{_quote(x[:-2])}':*" if x.endswith(":*") else f"'{_quote(x)}'"
+        for x in term.lexemes
+    )
 
 
 def _fts_match(term: Term) -> str:
     return '"' + " ".join(term.tokens) + '"' + ("*" if term.prefix else "")
 
 
-def _article_ids_sql(term: Term, kind: str | None = None) -> RawSQL:
-    """SQL for the ids of articles that have a chunk matching `term`."""
-    where_kind = " AND kind = %s" if kind else ""
-    extra = [kind] if kind else []
+def _chunk_where(term: Term, kind: str | None, alias: str = "") -> tuple[str, list]:
+    """Conditions on a search row matching `term` through the index."""
+    col = f"{alias}." if alias else ""
     if connection.vendor == "postgresql":
-        sql = f"SELECT article_id FROM articles_searchchunk WHERE vector @@ %s::tsquery{where_kind}"
-        return RawSQL(sql, [_tsquery(term), *extra])
-    sql = (
-        "SELECT article_id FROM articles_searchchunk WHERE id IN "
-        f"(SELECT rowid FROM articles_search_fts WHERE articles_search_fts MATCH %s){where_kind}"
-    )
-    return RawSQL(sql, [_fts_match(term), *extra])
+        sql, params = f"{col}vector @@ %s::tsquery", [_tsquery(term)]
+        if not term.proven_by_lexemes:
+            sql += f" AND strpos({col}text, %s) > 0"
+            params.append(term.text)
+    else:
+        sql = (
+            f"{col}id IN (SELECT rowid FROM articles_search_fts "
+            "WHERE articles_search_fts MATCH %s)"
+        )
+        params = [_fts_match(term)]
+    if kind:
+        sql += f" AND {col}kind = %s"
+        params.append(kind)
+    return sql, params
+
+
+def _article_ids_sql(term: Term, kind: str | None = None) -> RawSQL:
+    """SQL for the ids of articles with a row matching `term`."""
+    where, params = _chunk_where(term, kind)
+    return RawSQL(f"SELECT article_id FROM articles_searchchunk WHERE {where}", params)
 
 
 def chunk_article_ids(term: Term, *, kind: str | None, limit: int) -> list[int]:
-    """Ids of articles of any status with a chunk matching `term`, at most
+    """Ids of articles of any status with a row matching `term`, at most
     `limit`, straight from the index: no join for the planner to misjudge
-    (its statistics cover all chunks, not the headline ones alone)."""
+    (its statistics cover all rows, not the headline ones alone)."""
     ids = _article_ids_sql(term, kind)
-    sql, params = ids.sql, ids.params
     with index_plan(), connection.cursor() as cursor:
-        cursor.execute(f"{sql} LIMIT %s", [*params, limit])
+        cursor.execute(f"{ids.sql} LIMIT %s", [*ids.params, limit])
         return list(dict.fromkeys(row[0] for row in cursor.fetchall()))
 
 
-def _has_chunk_sql(term: Term, kind: str | None = None) -> RawSQL:
-    """SQL true when the article of the row in hand has a chunk matching
-    `term` (PostgreSQL): a check per article, for walking in date order."""
+def _has_text_sql(term: Term, kind: str | None, outer: str) -> tuple[str, list]:
+    """SQL true when the article `outer`.id has a row whose text holds
+    `term` (PostgreSQL): a check of one article's own text, no index."""
     where_kind = " AND c.kind = %s" if kind else ""
-    return RawSQL(
+    return (
         "EXISTS (SELECT 1 FROM articles_searchchunk c WHERE "
-        f"c.article_id = articles_article.id AND c.vector @@ %s::tsquery{where_kind})",
-        [_tsquery(term), *([kind] if kind else [])],
-        output_field=BooleanField(),
+        f"c.article_id = {outer}.id AND strpos(c.text, %s) > 0{where_kind})",
+        [term.text, *([kind] if kind else [])],
     )
 
 
@@ -398,29 +397,75 @@ def matching(
     """The articles (of `articles`, default: published ones) whose text holds
     every term and none of the excluded ones, as substrings; with `kind`,
     the terms must be in that part (the headline block).  `per_article`
-    phrases it as a check of each article's own chunks (see walk_plan)."""
+    phrases it as a check of each article's own text (PostgreSQL), for a
+    few candidates the caller already has."""
     qs = articles if articles is not None else Article.objects.published()
     per_article = per_article and connection.vendor == "postgresql"
+    table = Article._meta.db_table
     for term in query.terms:
         if per_article:
-            qs = qs.filter(_has_chunk_sql(term, kind))
+            sql, params = _has_text_sql(term, kind, table)
+            qs = qs.filter(RawSQL(sql, params, output_field=BooleanField()))
         else:
             qs = qs.filter(pk__in=_article_ids_sql(term, kind))
     for term in query.excluded:
         if per_article:
-            qs = qs.exclude(_has_chunk_sql(term))
+            sql, params = _has_text_sql(term, None, table)
+            qs = qs.exclude(RawSQL(sql, params, output_field=BooleanField()))
         else:
             qs = qs.exclude(pk__in=_article_ids_sql(term))
     return qs
 
 
+def walk(
+    ordered: QuerySet,
+    query: ParsedQuery,
+    *,
+    offset: int,
+    size: int,
+    bound: int,
+    kind: str | None = None,
+) -> tuple[list[int], bool]:
+    """A page of the matches among the first `bound` articles of `ordered`
+    (a queryset ordered by date), found by reading each one's text in that
+    order — no index: for a term in a good share of the archive a page is
+    found after a few hundred articles.  Returns the ids and whether the
+    walk reached `bound` (then more matches may lie beyond).  SQLite's
+    FTS5 lists matches cheaply: there it is one indexed query, never cut."""
+    if connection.vendor != "postgresql":
+        ids = matching(query, ordered, kind=kind).values_list("pk", flat=True)
+        return list(ids[offset : offset + size]), False
+    order = ordered.query.order_by
+    inner, params = ordered.values("id", "pub_date")[:bound].query.sql_with_params()
+    checks, check_params = [], []
+    for term in query.terms:
+        sql, p = _has_text_sql(term, kind, "w")
+        checks.append(sql)
+        check_params += p
+    for term in query.excluded:
+        sql, p = _has_text_sql(term, None, "w")
+        checks.append("NOT " + sql)
+        check_params += p
+    direction = "DESC" if order and str(order[0]).startswith("-") else "ASC"
+    sql = (
+        f"SELECT w.id FROM ({inner}) w WHERE {' AND '.join(checks) or 'TRUE'} "
+        f"ORDER BY w.pub_date {direction}, w.id {direction} LIMIT %s OFFSET %s"
+    )
+    with walk_plan(), connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *check_params, size, offset])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) == size:
+        return ids, False
+    # Short: either the matches ran out, or the walk stopped at `bound`.
+    return ids, ordered.order_by()[bound : bound + 1].exists()
+
+
 # --- ranking and highlighting -----------------------------------------------------
 
 
-def relevance(article: Article, query: ParsedQuery) -> float:
-    """Term frequency with a bonus for covering every term, on clean text."""
-    title = normalize(" ".join((article.kicker, article.headline, article.subtitle)))
-    body = normalize(article.body)
+def relevance(title: str, body: str, query: ParsedQuery) -> float:
+    """Term frequency with a bonus for the headline block, on normalised
+    text (as the index stores it)."""
     score = 0.0
     for term in query.terms:
         score += 3 * title.count(term.text) + min(body.count(term.text), 20) / (
@@ -571,40 +616,42 @@ def _lexeme_stats() -> "_LexemeStats | None":
 def estimated_share(query: ParsedQuery) -> float | None:
     """The estimated share of articles holding every term, from the
     statistics of the most common lexemes: a term is no commoner than its
-    rarest bigram, a one-character term is any lexeme it begins, terms are
-    taken as independent.  None without statistics (SQLite, or an index
-    never analysed): then plans go by exact counts alone."""
+    rarest lexeme, terms are taken as independent.  None without
+    statistics (SQLite, or an index never analysed): then plans go by exact
+    counts alone."""
     stats = _lexeme_stats()
     if stats is None or not query.terms:
         return None
     share = 1.0
     for term in query.terms:
-        exact = term.exact_tokens
-        if not exact:  # one character
-            missing = 1.0
-            for lexeme, freq in stats.freqs.items():
-                if lexeme.startswith(term.tokens[0]):
-                    missing *= 1 - freq
-            chunk_share = max(1 - missing, stats.floor)
-        else:
-            chunk_share = min(stats.freqs.get(t, stats.floor) for t in exact)
-        share *= min(1.0, chunk_share * stats.chunks_per_article)
+        row_share = min(_lexeme_share(stats, x) for x in term.lexemes)
+        share *= min(1.0, row_share * stats.chunks_per_article)
     return share
 
 
+def _lexeme_share(stats: _LexemeStats, lexeme: str) -> float:
+    """The share of rows holding a lexeme; for a prefix, any listed lexeme
+    it begins (taken as independent)."""
+    if not lexeme.endswith(":*"):
+        return stats.freqs.get(lexeme, stats.floor)
+    missing = 1.0
+    for listed, freq in stats.freqs.items():
+        if listed.startswith(lexeme[:-2]):
+            missing *= 1 - freq
+    return max(1 - missing, stats.floor)
+
+
 def is_listed(query: ParsedQuery) -> bool:
-    """Is every term's rarest bigram among the lexemes the statistics list?
-    If not, the term is rarer than all of them, by how much is unknown."""
+    """Is every lexeme of every term among those the statistics list?  If
+    not, the term is rarer than all of them, by how much is unknown."""
     stats = _lexeme_stats()
     if stats is None:
         return False
-    for term in query.terms:
-        exact = term.exact_tokens
-        if exact and not all(t in stats.freqs for t in exact):
-            return False
-        if not exact and not any(t.startswith(term.tokens[0]) for t in stats.freqs):
-            return False  # one character that begins no listed lexeme
-    return True
+    prefixes = {x[:-2] for t in query.terms for x in t.lexemes if x.endswith(":*")}
+    wholes = {x for t in query.terms for x in t.lexemes if not x.endswith(":*")}
+    return all(x in stats.freqs for x in wholes) and all(
+        any(listed.startswith(p) for listed in stats.freqs) for p in prefixes
+    )
 
 
 def article_total() -> int | None:

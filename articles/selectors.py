@@ -390,27 +390,30 @@ def _walked_page(base, query, sort: str, offset: int, size: int, plan) -> _Page:
 
 
 def _ranked(ids: list[int], query) -> list[int]:
-    """Headline-block hits first, then relevance on the clean text, then
-    newest."""
-    rows = Article.objects.filter(pk__in=ids).only(
-        "pk", "kicker", "headline", "subtitle", "body", "pub_date"
+    """Headline-block hits first, then relevance on the normalised text the
+    index keeps, then newest."""
+    texts: dict[int, dict[str, str]] = {pk: {} for pk in ids}
+    days = {}
+    rows = SearchChunk.objects.filter(article_id__in=ids).values_list(
+        "article_id", "kind", "text", "article__pub_date"
     )
+    for pk, kind, text, day in rows:
+        texts[pk][kind] = text
+        days[pk] = day
     keyed = []
-    for article in rows:
-        day = article.pub_date.toordinal() if article.pub_date else 0
-        title = search.normalize(
-            " ".join((article.kicker, article.headline, article.subtitle))
-        )
+    for pk in ids:
+        title = texts[pk].get(SearchChunk.Kind.TITLE, "")
+        body = texts[pk].get(SearchChunk.Kind.BODY, "")
+        day = days[pk].toordinal() if days.get(pk) else 0
         hits = sum(1 for t in query.terms if t.text in title)
-        key = (-hits, -search.relevance(article, query), -day, -article.pk)
-        keyed.append((key, article.pk))
+        key = (-hits, -search.relevance(title, body, query), -day, -pk)
+        keyed.append((key, pk))
     keyed.sort()
     return [pk for _, pk in keyed]
 
 
 WALK_SLACK = 4  # walk this many times the articles the estimate needs
-WALK_MIN = 2_000  # … but at least this many before giving up on it
-WALK_BATCH = (100, 5_000)  # articles checked per query, at least / at most
+WALK_MIN = 5_000  # … but at least this many before giving up on it
 
 
 class _WalkTooLong(Exception):
@@ -419,40 +422,16 @@ class _WalkTooLong(Exception):
 
 def _walk(base, query, order, offset, size, hit_rate, kind=None) -> list[int]:
     """Ids of a page of the matches in `base`, found by walking its
-    articles in `order`, a batch at a time, each batch checked article by
-    article.  Raises _WalkTooLong when the matches are much rarer than
-    `hit_rate` said, so the caller can ask the index instead.  SQLite's
-    FTS5 lists matches cheaply: there it is one query."""
-    if connection.vendor != "postgresql":
-        matched = search.matching(query, base, kind=kind)
-        return list(
-            matched.order_by(*order).values_list("pk", flat=True)[
-                offset : offset + size
-            ]
-        )
-    wanted = offset + size
-    limit = max(WALK_MIN, int(WALK_SLACK * wanted / hit_rate))
-    found: list[int] = []
-    passed = 0
-    ordered = base.order_by(*order).values_list("pk", flat=True)
-    while len(found) < wanted:
-        if passed >= limit:
-            raise _WalkTooLong
-        want = int(1.5 * (wanted - len(found)) / hit_rate) + 20
-        step = min(max(want, WALK_BATCH[0]), WALK_BATCH[1])
-        batch = list(ordered[passed : passed + step])
-        if not batch:
-            break
-        checked = search.matching(
-            query, Article.objects.filter(pk__in=batch), kind=kind, per_article=True
-        )
-        with search.walk_plan():
-            hits = set(checked.values_list("pk", flat=True))
-        found += [pk for pk in batch if pk in hits]
-        passed += len(batch)
-        if len(batch) < step:
-            break
-    return found[offset : offset + size]
+    articles in `order` and reading each one's text.  Raises _WalkTooLong
+    when the matches are much rarer than `hit_rate` said, so the caller can
+    ask the index instead."""
+    bound = max(WALK_MIN, int(WALK_SLACK * (offset + size) / hit_rate))
+    ids, cut = search.walk(
+        base.order_by(*order), query, offset=offset, size=size, bound=bound, kind=kind
+    )
+    if cut:
+        raise _WalkTooLong
+    return ids
 
 
 def _broad_page(base, query, sort, offset: int, size: int, hit_rate) -> list[int]:
