@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404
 from taggit.models import TaggedItem
@@ -476,59 +476,49 @@ FACET_LABELS = {
 def _facets(ids, params) -> dict[str, list[Facet]]:
     """Counts per tag, place, person, program, kind, publication, year and
     month over `ids` (a list or a values("pk") queryset)."""
+    if isinstance(ids, list) and not ids:  # `IN ()` cannot be compiled
+        empty = {name: [] for name in FACET_LABELS if name != "month"}
+        return empty | ({"month": []} if params.get("year") else {})
     content_type = ContentType.objects.get_for_model(Article)
-    facets: dict[str, list[Facet]] = {}
-    rows = (
-        TaggedItem.objects.filter(content_type=content_type, object_id__in=ids)
-        .values("tag__slug", "tag__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "tag__name")[:12]
-    )
-    facets["tag"] = [Facet("tag", r["tag__slug"], r["tag__name"], r["n"]) for r in rows]
-    rows = (
-        Article.places.through.objects.filter(article_id__in=ids)
-        .values("place__slug", "place__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "place__name")[:12]
-    )
-    facets["place"] = [
-        Facet("place", r["place__slug"], r["place__name"], r["n"]) for r in rows
-    ]
-    rows = (
-        Byline.objects.filter(article_id__in=ids)
-        .values("person__slug", "person__name")
-        .annotate(n=Count("article_id", distinct=True))
-        .order_by("-n", "person__name")[:12]
-    )
-    facets["person"] = [
-        Facet("person", r["person__slug"], r["person__name"], r["n"]) for r in rows
-    ]
-    rows = (
-        Article.programs.through.objects.filter(article_id__in=ids)
-        .values("program__slug", "program__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "program__name")[:12]
-    )
-    facets["program"] = [
-        Facet("program", r["program__slug"], r["program__name"], r["n"]) for r in rows
-    ]
     scoped = Article.objects.filter(pk__in=ids)
-    kinds = dict(Article.Kind.choices)
-    rows = scoped.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
-    facets["kind"] = [
-        Facet("kind", r["kind"], kinds.get(r["kind"], r["kind"]), r["n"]) for r in rows
-    ]
-    rows = (
-        scoped.exclude(page__publication="")
+    through = (Article.places.through, Article.programs.through)
+    top = {
+        "tag": TaggedItem.objects.filter(
+            content_type=content_type, object_id__in=ids
+        ).values(v=F("tag__slug"), l=F("tag__name")),
+        "place": through[0]
+        .objects.filter(article_id__in=ids)
+        .values(v=F("place__slug"), l=F("place__name")),
+        "person": Byline.objects.filter(article_id__in=ids).values(
+            v=F("person__slug"), l=F("person__name")
+        ),
+        "program": through[1]
+        .objects.filter(article_id__in=ids)
+        .values(v=F("program__slug"), l=F("program__name")),
+        "kind": scoped.values(v=F("kind"), l=F("kind")),
+        "publication": scoped.exclude(page__publication="")
         .exclude(page__isnull=True)
-        .values("page__publication")
-        .annotate(n=Count("pk"))
-        .order_by("-n")[:12]
-    )
-    facets["publication"] = [
-        Facet("publication", r["page__publication"], r["page__publication"], r["n"])
-        for r in rows
-    ]
+        .values(v=F("page__publication"), l=F("page__publication")),
+    }
+    # One statement for the six top-12 lists: each is a millisecond of work
+    # for the database but several for a round trip of its own.
+    parts, sql_params = [], []
+    for name, rows in top.items():
+        counted = "article_id" if name == "person" else "pk"
+        rows = rows.annotate(n=Count(counted, distinct=name == "person"))
+        sql, part_params = rows.order_by("-n", "l")[:12].query.sql_with_params()
+        parts.append(f"SELECT '{name}', f.v, f.l, f.n FROM ({sql}) f")
+        sql_params.extend(part_params)
+    facets: dict[str, list[Facet]] = {name: [] for name in top}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), sql_params)
+        for name, value, label, n in cursor.fetchall():
+            facets[name].append(Facet(name, value, label, n))
+    kinds = dict(Article.Kind.choices)
+    for facet in facets["kind"]:
+        facet.label = kinds.get(facet.value, facet.value)
+    for name in facets:  # UNION ALL keeps no order: each list by count again
+        facets[name].sort(key=lambda f: (-f.count, f.label))
     rows = (
         scoped.exclude(pub_date__isnull=True)
         .annotate(y=ExtractYear("pub_date"))
