@@ -99,15 +99,15 @@ class Term:
     prefix: bool = False  # FTS5: the last token matches any token it starts
 
     @property
-    def lexemes(self) -> list[str]:
-        """The PostgreSQL lexemes every match holds: the term's character
-        pairs, and for a character standing alone between spaces a prefix
-        (`乡:*`: whatever pair it starts in the text, or itself at a word's
-        end)."""
-        out: list[str] = []
+    def lexemes(self) -> list[tuple[str, bool]]:
+        """The PostgreSQL lexemes every match holds, as (lexeme, is a
+        prefix): the term's character pairs, and for a character standing
+        alone between spaces a prefix (`乡`: whatever pair it starts in the
+        text, or itself at a word's end)."""
+        out: list[tuple[str, bool]] = []
         for word in _encode(self.text).split(" "):
-            pairs = _pairs(word) if len(word) > 1 else [word + ":*"]
-            out.extend(p for p in pairs if p not in out)
+            found = [(p, False) for p in _pairs(word)] if len(word) > 1 else []
+            out.extend(x for x in found or [(word, True)] if x not in out)
         return out
 
     @property
@@ -331,8 +331,8 @@ def _drop_gin_indexes() -> list[str]:
 def _tsquery(term: Term) -> str:
     """Every lexeme of the term (PostgreSQL): what the GIN index answers."""
     return " & ".join(
-        f"'{_quote(x[:-2])}':*" if x.endswith(":*") else f"'{_quote(x)}'"
-        for x in term.lexemes
+        f"'{_quote(lexeme)}'" + (":*" if prefix else "")
+        for lexeme, prefix in term.lexemes
     )
 
 
@@ -340,22 +340,21 @@ def _fts_match(term: Term) -> str:
     return '"' + " ".join(term.tokens) + '"' + ("*" if term.prefix else "")
 
 
-def _chunk_where(term: Term, kind: str | None, alias: str = "") -> tuple[str, list]:
+def _chunk_where(term: Term, kind: str | None) -> tuple[str, list]:
     """Conditions on a search row matching `term` through the index."""
-    col = f"{alias}." if alias else ""
     if connection.vendor == "postgresql":
-        sql, params = f"{col}vector @@ %s::tsquery", [_tsquery(term)]
+        sql, params = "vector @@ %s::tsquery", [_tsquery(term)]
         if not term.proven_by_lexemes:
-            sql += f" AND strpos({col}text, %s) > 0"
+            sql += " AND strpos(text, %s) > 0"
             params.append(term.text)
     else:
         sql = (
-            f"{col}id IN (SELECT rowid FROM articles_search_fts "
+            "id IN (SELECT rowid FROM articles_search_fts "
             "WHERE articles_search_fts MATCH %s)"
         )
         params = [_fts_match(term)]
     if kind:
-        sql += f" AND {col}kind = %s"
+        sql += " AND kind = %s"
         params.append(kind)
     return sql, params
 
@@ -387,6 +386,21 @@ def _has_text_sql(term: Term, kind: str | None, outer: str) -> tuple[str, list]:
     )
 
 
+def _text_checks(query: ParsedQuery, kind: str | None, outer: str) -> tuple[str, list]:
+    """SQL true when the article `outer`.id holds every term (in `kind`)
+    and none of the excluded ones, read from its own text (PostgreSQL)."""
+    checks, params = [], []
+    for term in query.terms:
+        sql, p = _has_text_sql(term, kind, outer)
+        checks.append(sql)
+        params += p
+    for term in query.excluded:
+        sql, p = _has_text_sql(term, None, outer)
+        checks.append(f"NOT {sql}")
+        params += p
+    return " AND ".join(checks) or "TRUE", params
+
+
 def matching(
     query: ParsedQuery,
     articles: QuerySet | None = None,
@@ -400,20 +414,13 @@ def matching(
     phrases it as a check of each article's own text (PostgreSQL), for a
     few candidates the caller already has."""
     qs = articles if articles is not None else Article.objects.published()
-    per_article = per_article and connection.vendor == "postgresql"
-    table = Article._meta.db_table
+    if per_article and connection.vendor == "postgresql":
+        sql, params = _text_checks(query, kind, Article._meta.db_table)
+        return qs.filter(RawSQL(sql, params, output_field=BooleanField()))
     for term in query.terms:
-        if per_article:
-            sql, params = _has_text_sql(term, kind, table)
-            qs = qs.filter(RawSQL(sql, params, output_field=BooleanField()))
-        else:
-            qs = qs.filter(pk__in=_article_ids_sql(term, kind))
+        qs = qs.filter(pk__in=_article_ids_sql(term, kind))
     for term in query.excluded:
-        if per_article:
-            sql, params = _has_text_sql(term, None, table)
-            qs = qs.exclude(RawSQL(sql, params, output_field=BooleanField()))
-        else:
-            qs = qs.exclude(pk__in=_article_ids_sql(term))
+        qs = qs.exclude(pk__in=_article_ids_sql(term))
     return qs
 
 
@@ -437,18 +444,10 @@ def walk(
         return list(ids[offset : offset + size]), False
     order = ordered.query.order_by
     inner, params = ordered.values("id", "pub_date")[:bound].query.sql_with_params()
-    checks, check_params = [], []
-    for term in query.terms:
-        sql, p = _has_text_sql(term, kind, "w")
-        checks.append(sql)
-        check_params += p
-    for term in query.excluded:
-        sql, p = _has_text_sql(term, None, "w")
-        checks.append("NOT " + sql)
-        check_params += p
+    checks, check_params = _text_checks(query, kind, "w")
     direction = "DESC" if order and str(order[0]).startswith("-") else "ASC"
     sql = (
-        f"SELECT w.id FROM ({inner}) w WHERE {' AND '.join(checks) or 'TRUE'} "
+        f"SELECT w.id FROM ({inner}) w WHERE {checks} "
         f"ORDER BY w.pub_date {direction}, w.id {direction} LIMIT %s OFFSET %s"
     )
     with walk_plan(), connection.cursor() as cursor:
@@ -624,21 +623,27 @@ def estimated_share(query: ParsedQuery) -> float | None:
         return None
     share = 1.0
     for term in query.terms:
-        row_share = min(_lexeme_share(stats, x) for x in term.lexemes)
+        row_share = min(_lexeme_share(stats, *x) for x in term.lexemes)
         share *= min(1.0, row_share * stats.chunks_per_article)
     return share
 
 
-def _lexeme_share(stats: _LexemeStats, lexeme: str) -> float:
+def _lexeme_share(stats: _LexemeStats, lexeme: str, prefix: bool) -> float:
     """The share of rows holding a lexeme; for a prefix, any listed lexeme
     it begins (taken as independent)."""
-    if not lexeme.endswith(":*"):
+    if not prefix:
         return stats.freqs.get(lexeme, stats.floor)
     missing = 1.0
     for listed, freq in stats.freqs.items():
-        if listed.startswith(lexeme[:-2]):
+        if listed.startswith(lexeme):
             missing *= 1 - freq
     return max(1 - missing, stats.floor)
+
+
+def _listed(stats: _LexemeStats, lexeme: str, prefix: bool) -> bool:
+    if not prefix:
+        return lexeme in stats.freqs
+    return any(listed.startswith(lexeme) for listed in stats.freqs)
 
 
 def is_listed(query: ParsedQuery) -> bool:
@@ -647,11 +652,7 @@ def is_listed(query: ParsedQuery) -> bool:
     stats = _lexeme_stats()
     if stats is None:
         return False
-    prefixes = {x[:-2] for t in query.terms for x in t.lexemes if x.endswith(":*")}
-    wholes = {x for t in query.terms for x in t.lexemes if not x.endswith(":*")}
-    return all(x in stats.freqs for x in wholes) and all(
-        any(listed.startswith(p) for listed in stats.freqs) for p in prefixes
-    )
+    return all(_listed(stats, *x) for t in query.terms for x in t.lexemes)
 
 
 def article_total() -> int | None:
