@@ -42,7 +42,7 @@ def _article_summary(request, article, snippet: str | None = None) -> dict:
 @require_GET
 def article_list(request):
     try:
-        result = selectors.article_search(params=request.GET)
+        result = selectors.article_search(params=request.GET, with_entities=True)
     except selectors.SearchError as exc:
         return _json({"error": str(exc)}, status=400)
     base = request.build_absolute_uri(request.path)

@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404
 from taggit.models import TaggedItem
 
@@ -53,15 +53,18 @@ def article_get_public(*, slug: str) -> Article:
 
 
 def place_descendant_ids(place: Place) -> list[int]:
-    """The place and everything under it (交城县 → its towns and villages)."""
-    ids, frontier = [place.pk], [place.pk]
-    while frontier:
-        frontier = list(
-            Place.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
+    """The place and everything under it (交城县 → its towns and villages),
+    in one recursive statement rather than a round trip per level.  UNION
+    (not UNION ALL) ends the walk even if the gazetteer ever held a loop."""
+    table = Place._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE under(id) AS (SELECT id FROM {table} WHERE id = %s UNION "
+            f"SELECT p.id FROM {table} p JOIN under u ON p.parent_id = u.id) "
+            "SELECT id FROM under",
+            [place.pk],
         )
-        frontier = [i for i in frontier if i not in ids]
-        ids.extend(frontier)
-    return ids
+        return [row[0] for row in cursor.fetchall()]
 
 
 def articles_for_place(place: Place) -> QuerySet:
@@ -146,12 +149,17 @@ def _positive_int(value, name: str, default: int, maximum: int | None = None) ->
     return number
 
 
-def article_search(*, params, page_size_default: int = 20) -> SearchResult:
+def article_search(
+    *, params, page_size_default: int = 20, with_entities: bool = False
+) -> SearchResult:
     """Search and filter published articles.
 
     `params` is a mapping like request.GET: q, tag, place, person, program,
-    kind, publication, year, month, sort, page, page_size.  Raises
-    SearchError with a reader-facing message for bad parameters.
+    kind, publication, year, month, sort, page, page_size.  Each article
+    comes with its bylines; `with_entities` adds its places, programs and
+    tags (the API lists them; the results page does not, and each is a
+    query).  Raises SearchError with a reader-facing message for bad
+    parameters.
     """
     from .filters import ArticleFilter
 
@@ -198,11 +206,10 @@ def article_search(*, params, page_size_default: int = 20) -> SearchResult:
         page_ = _search_page(base, query, sort, offset, page_size)
         ids, count, estimate = page_.ids, page_.count, page_.estimate
         facet_ids, sampled = page_.facet_ids, page_.sampled
-    by_id = (
-        _with_relations(Article.objects.filter(pk__in=ids))
-        .prefetch_related("places", "programs", "tags")
-        .in_bulk()
-    )
+    shown = _with_relations(Article.objects.filter(pk__in=ids))
+    if with_entities:
+        shown = shown.prefetch_related("places", "programs", "tags")
+    by_id = shown.in_bulk()
     articles = [by_id[i] for i in ids if i in by_id]
     for article in articles:
         article.headline_html = search.highlight(str(article), query.words)
@@ -353,6 +360,12 @@ class _Plan:
         """The share of walked articles expected to match."""
         return max((self.share or 0) * self.in_base, 1e-9)
 
+    @property
+    def samples_by_walking(self) -> bool:
+        """Is the facets' sample (the newest matches) cheaper walked to than
+        listed?  Always without statistics: SQLite's walk is an index query."""
+        return connection.vendor != "postgresql" or self.walk_beats_index(FACET_WALK)
+
     def walk_beats_index(self, wanted: int) -> bool:
         """Is walking to `wanted` matches cheaper than listing them all?"""
         if not self.listed:
@@ -364,29 +377,28 @@ def _walked_page(base, query, sort: str, offset: int, size: int, plan) -> _Page:
     """A page of a broad result set without listing all of it; facets
     count a sample of the matches (the newest, when walking to them is
     cheap; else the first the index gives)."""
-    ids = _broad_page(base, query, sort, offset, size, plan.hit_rate)
+    ids, sample = _broad_page(base, query, sort, offset, size, plan)
     if plan.share is not None:
         count = round(plan.share * plan.in_base * plan.total)
         count = max(count, offset + len(ids))
         estimate = True
     else:
         count, estimate = search.matching(query, base).count(), False
-    facet_ids = None
-    if connection.vendor != "postgresql" or plan.walk_beats_index(FACET_WALK):
+    if sample is None and plan.samples_by_walking:
         try:
-            facet_ids = _walk(
+            sample = _walk(
                 base, query, ("-pub_date", "-id"), 0, FACET_WALK, plan.hit_rate
             )
         except _WalkTooLong:
             pass
-    if facet_ids is None:
+    if sample is None:
         with search.index_plan():
-            facet_ids = list(
+            sample = list(
                 search.matching(query, base)
                 .order_by()
                 .values_list("pk", flat=True)[:FACET_WALK]
             )
-    return _Page(ids, count, estimate, facet_ids, sampled=count > len(facet_ids))
+    return _Page(ids, count, estimate, sample, sampled=count > len(sample))
 
 
 def _ranked(ids: list[int], query) -> list[int]:
@@ -434,27 +446,33 @@ def _walk(base, query, order, offset, size, hit_rate, kind=None) -> list[int]:
     return ids
 
 
-def _broad_page(base, query, sort, offset: int, size: int, hit_rate) -> list[int]:
+def _broad_page(base, query, sort, offset: int, size: int, plan):
     """A page of a broad result set, newest (or oldest) first; for
-    relevance, the articles with every term in the headline block first."""
+    relevance, the articles with every term in the headline block first.
+    Returns the page's ids and, when its walk went that far anyway, the
+    newest FACET_WALK matches for the facets (else None)."""
+    hit_rate = plan.hit_rate
     if sort == "oldest":
-        return _walk(base, query, ("pub_date", "id"), offset, size, hit_rate)
+        return _walk(base, query, ("pub_date", "id"), offset, size, hit_rate), None
+    titled = []
+    if sort == "relevance":
+        titled = _title_hits_newest(base, query, offset + size, hit_rate)
+    if offset + size <= len(titled):
+        return titled[offset : offset + size], None
+    head = titled[offset:]
+    skip, need = max(0, offset - len(titled)), size - len(head)
     newest = ("-pub_date", "-id")
-    if sort == "newest":
-        return _walk(base, query, newest, offset, size, hit_rate)
-    title_ids = _title_hits_newest(base, query, offset + size, hit_rate)
-    if offset + size <= len(title_ids):
-        return title_ids[offset : offset + size]
-    head = title_ids[offset:]
-    rest = _walk(
-        base.exclude(pk__in=title_ids),
-        query,
-        newest,
-        max(0, offset - len(title_ids)),
-        size - len(head),
-        hit_rate,
-    )
-    return head + rest
+    if not plan.samples_by_walking:
+        rest = base.exclude(pk__in=titled) if titled else base
+        return head + _walk(rest, query, newest, skip, need, hit_rate), None
+    # The newest matches hold the rest of the page once the headline hits
+    # among them are set aside; walking on to the facets' sample in the same
+    # statement saves walking the newest articles a second time.
+    wanted = max(len(titled) + skip + need, FACET_WALK)
+    walked = _walk(base, query, newest, 0, wanted, hit_rate)
+    first = set(titled)
+    rest = [pk for pk in walked if pk not in first]
+    return head + rest[skip : skip + need], walked[:FACET_WALK]
 
 
 def _errors(errors) -> str:
@@ -476,13 +494,16 @@ FACET_LABELS = {
 def _facets(ids, params) -> dict[str, list[Facet]]:
     """Counts per tag, place, person, program, kind, publication, year and
     month over `ids` (a list or a values("pk") queryset)."""
+    names = [n for n in FACET_LABELS if n != "month" or params.get("year")]
     if isinstance(ids, list) and not ids:  # `IN ()` cannot be compiled
-        empty = {name: [] for name in FACET_LABELS if name != "month"}
-        return empty | ({"month": []} if params.get("year") else {})
+        return {name: [] for name in names}
     content_type = ContentType.objects.get_for_model(Article)
     scoped = Article.objects.filter(pk__in=ids)
     through = (Article.places.through, Article.programs.through)
-    top = {
+    dated = scoped.exclude(pub_date__isnull=True)
+    as_text = CharField()
+    # name → (value and label columns, what is counted, top 12 or all)
+    lists = {
         "tag": TaggedItem.objects.filter(
             content_type=content_type, object_id__in=ids
         ).values(v=F("tag__slug"), l=F("tag__name")),
@@ -499,45 +520,46 @@ def _facets(ids, params) -> dict[str, list[Facet]]:
         "publication": scoped.exclude(page__publication="")
         .exclude(page__isnull=True)
         .values(v=F("page__publication"), l=F("page__publication")),
+        "year": dated.values(
+            v=Cast(ExtractYear("pub_date"), as_text),
+            l=Cast(ExtractYear("pub_date"), as_text),
+        ),
+        "month": dated.values(
+            v=Cast(ExtractMonth("pub_date"), as_text),
+            l=Cast(ExtractMonth("pub_date"), as_text),
+        ),
     }
-    # One statement for the six top-12 lists: each is a millisecond of work
-    # for the database but several for a round trip of its own.
+    # One statement for all the lists: each is a millisecond of work for
+    # the database but several for a round trip of its own.
     parts, sql_params = [], []
-    for name, rows in top.items():
+    for name in names:
         counted = "article_id" if name == "person" else "pk"
-        rows = rows.annotate(n=Count(counted, distinct=name == "person"))
-        sql, part_params = rows.order_by("-n", "l")[:12].query.sql_with_params()
+        rows = lists[name].annotate(n=Count(counted, distinct=name == "person"))
+        if name not in ("year", "month"):  # every year and month; top 12 else
+            rows = rows.order_by("-n", "l")[:12]
+        sql, part_params = rows.query.sql_with_params()
         parts.append(f"SELECT '{name}', f.v, f.l, f.n FROM ({sql}) f")
         sql_params.extend(part_params)
-    facets: dict[str, list[Facet]] = {name: [] for name in top}
+    facets: dict[str, list[Facet]] = {name: [] for name in names}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), sql_params)
         for name, value, label, n in cursor.fetchall():
-            facets[name].append(Facet(name, value, label, n))
+            facets[name].append(Facet(name, str(value), str(label), n))
     kinds = dict(Article.Kind.choices)
     for facet in facets["kind"]:
         facet.label = kinds.get(facet.value, facet.value)
-    for name in facets:  # UNION ALL keeps no order: each list by count again
-        facets[name].sort(key=lambda f: (-f.count, f.label))
-    rows = (
-        scoped.exclude(pub_date__isnull=True)
-        .annotate(y=ExtractYear("pub_date"))
-        .values("y")
-        .annotate(n=Count("pk"))
-        .order_by("-y")
-    )
-    facets["year"] = [Facet("year", str(r["y"]), f"{r['y']}年", r["n"]) for r in rows]
-    if params.get("year"):
-        rows = (
-            scoped.exclude(pub_date__isnull=True)
-            .annotate(m=ExtractMonth("pub_date"))
-            .values("m")
-            .annotate(n=Count("pk"))
-            .order_by("m")
-        )
-        facets["month"] = [
-            Facet("month", str(r["m"]), f"{r['m']}月", r["n"]) for r in rows
-        ]
+    for facet in facets["year"]:
+        facet.label = f"{facet.value}年"
+    for facet in facets.get("month", []):
+        facet.label = f"{facet.value}月"
+    # UNION ALL keeps no order: each list sorted again.
+    for name in facets:
+        if name == "year":
+            facets[name].sort(key=lambda f: -int(f.value))
+        elif name == "month":
+            facets[name].sort(key=lambda f: int(f.value))
+        else:
+            facets[name].sort(key=lambda f: (-f.count, f.label))
     return facets
 
 
