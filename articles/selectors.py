@@ -1,10 +1,12 @@
 """Reading the archive for the public site: only published articles."""
 
+import json
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404
 from taggit.models import TaggedItem
@@ -308,7 +310,7 @@ def _listed_page(base, query, sort: str, offset: int, size: int, cap) -> "_Page 
 def _title_hit_ids(query, ids: list[int]) -> list[int]:
     titled = search.matching(
         search.ParsedQuery(terms=query.terms),
-        Article.objects.filter(pk__in=ids),
+        Article.objects.filter(pk__in=_id_set(ids)),
         kind=SearchChunk.Kind.TITLE,
         per_article=True,
     )
@@ -335,7 +337,7 @@ def _title_hits_newest(base, query, wanted: int, hit_rate: float) -> list[int]:
         except _WalkTooLong:
             return []
     checked = search.matching(
-        query, base.filter(pk__in=fewest), kind=title, per_article=True
+        query, base.filter(pk__in=_id_set(fewest)), kind=title, per_article=True
     )
     with search.walk_plan():
         return list(checked.order_by(*newest).values_list("pk", flat=True))
@@ -406,7 +408,7 @@ def _ranked(ids: list[int], query) -> list[int]:
     index keeps, then newest."""
     texts: dict[int, dict[str, str]] = {pk: {} for pk in ids}
     days = {}
-    rows = SearchChunk.objects.filter(article_id__in=ids).values_list(
+    rows = SearchChunk.objects.filter(article_id__in=_id_set(ids)).values_list(
         "article_id", "kind", "text", "article__pub_date"
     )
     for pk, kind, text, day in rows:
@@ -463,7 +465,7 @@ def _broad_page(base, query, sort, offset: int, size: int, plan):
     skip, need = max(0, offset - len(titled)), size - len(head)
     newest = ("-pub_date", "-id")
     if not plan.samples_by_walking:
-        rest = base.exclude(pk__in=titled) if titled else base
+        rest = base.exclude(pk__in=_id_set(titled)) if titled else base
         return head + _walk(rest, query, newest, skip, need, hit_rate), None
     # The newest matches hold the rest of the page once the headline hits
     # among them are set aside; walking on to the facets' sample in the same
@@ -473,6 +475,16 @@ def _broad_page(base, query, sort, offset: int, size: int, plan):
     first = set(titled)
     rest = [pk for pk in walked if pk not in first]
     return head + rest[skip : skip + need], walked[:FACET_WALK]
+
+
+def _id_set(ids: list[int]) -> RawSQL:
+    """Ids as a subquery of one parameter, for `pk__in=`.  A list of
+    thousands of ids costs the driver more than the database: psycopg
+    splits the statement at each placeholder, and caches no statement
+    longer than 4 KiB."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
 
 
 def _errors(errors) -> str:
@@ -497,6 +509,8 @@ def _facets(ids, params) -> dict[str, list[Facet]]:
     names = [n for n in FACET_LABELS if n != "month" or params.get("year")]
     if isinstance(ids, list) and not ids:  # `IN ()` cannot be compiled
         return {name: [] for name in names}
+    if isinstance(ids, list):
+        ids = _id_set(ids)
     content_type = ContentType.objects.get_for_model(Article)
     scoped = Article.objects.filter(pk__in=ids)
     through = (Article.places.through, Article.programs.through)
