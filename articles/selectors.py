@@ -353,10 +353,6 @@ class _Plan:
         if self.share is not None:
             self.in_base = min(1.0, (search.estimate_count(base) or 0) / self.total)
 
-        # A term rarer than every lexeme the statistics list is taken to
-        # be rare: the index lists it, and falls back to walking if not.
-        self.listed = self.share is not None and search.is_listed(query)
-
     @property
     def hit_rate(self) -> float:
         """The share of walked articles expected to match."""
@@ -370,7 +366,7 @@ class _Plan:
 
     def walk_beats_index(self, wanted: int) -> bool:
         """Is walking to `wanted` matches cheaper than listing them all?"""
-        if not self.listed:
+        if self.share is None:
             return False
         return wanted / self.hit_rate < self.share * self.total
 

@@ -283,6 +283,13 @@ def test_share_estimates_come_from_postgresql_statistics(corpus):
     # Common terms are estimated within a factor of a few of the truth.
     for q in ("县", "交城"):
         assert truth[q] / 3 <= share[q] <= 3 * truth[q], (q, share[q], truth[q])
+    # A term the statistics omit is counted on the index: its rows, one or
+    # two per article holding it (headline block and body).
+    stats = search._lexeme_stats()
+    for q in ("交城", "蛟龙", "扶贫"):
+        measured = search._measured_share(stats, search.make_term(q))
+        truth = len(oracle(corpus, [q])) / stats.articles
+        assert truth <= measured <= 2 * truth, q
 
 
 def test_walk_reads_text_in_date_order_and_says_when_it_stopped(corpus):
