@@ -639,9 +639,8 @@ def _measured_share(stats: _LexemeStats, term: Term) -> float:
     """The share of articles with a row holding all of the term's lexemes,
     counted on the GIN index up to MEASURE_CAP rows (a lower bound past
     that).  No text is read: with no positions in the query the index
-    needs no recheck, and all-visible pages are not even fetched — a few
-    milliseconds, where confirming thousands of candidates on their text
-    would cost a hundred."""
+    needs no recheck, where confirming thousands of candidates on their
+    text (as listing them does) costs a hundred milliseconds."""
     with index_plan(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM (SELECT 1 FROM articles_searchchunk "
