@@ -512,7 +512,9 @@ def _facets(ids, params) -> dict[str, list[Facet]]:
     through = (Article.places.through, Article.programs.through)
     dated = scoped.exclude(pub_date__isnull=True)
     as_text = CharField()
-    # name → (value and label columns, what is counted, top 12 or all)
+    # Dates list every year (month) in calendar order; the rest their top 12.
+    dated_labels = {"year": "{}年", "month": "{}月"}
+    # name → rows of value `v` and label `l`, counted below
     lists = {
         "tag": TaggedItem.objects.filter(
             content_type=content_type, object_id__in=ids
@@ -545,7 +547,7 @@ def _facets(ids, params) -> dict[str, list[Facet]]:
     for name in names:
         counted = "article_id" if name == "person" else "pk"
         rows = lists[name].annotate(n=Count(counted, distinct=name == "person"))
-        if name not in ("year", "month"):  # every year and month; top 12 else
+        if name not in dated_labels:
             rows = rows.order_by("-n", "l")[:12]
         sql, part_params = rows.query.sql_with_params()
         parts.append(f"SELECT '{name}', f.v, f.l, f.n FROM ({sql}) f")
@@ -558,18 +560,14 @@ def _facets(ids, params) -> dict[str, list[Facet]]:
     kinds = dict(Article.Kind.choices)
     for facet in facets["kind"]:
         facet.label = kinds.get(facet.value, facet.value)
-    for facet in facets["year"]:
-        facet.label = f"{facet.value}年"
-    for facet in facets.get("month", []):
-        facet.label = f"{facet.value}月"
     # UNION ALL keeps no order: each list sorted again.
-    for name in facets:
-        if name == "year":
-            facets[name].sort(key=lambda f: -int(f.value))
-        elif name == "month":
-            facets[name].sort(key=lambda f: int(f.value))
+    for name, found in facets.items():
+        if name in dated_labels:
+            for facet in found:
+                facet.label = dated_labels[name].format(facet.value)
+            found.sort(key=lambda f: int(f.value), reverse=name == "year")
         else:
-            facets[name].sort(key=lambda f: (-f.count, f.label))
+            found.sort(key=lambda f: (-f.count, f.label))
     return facets
 
 
