@@ -424,6 +424,37 @@ def matching(
     return qs
 
 
+def some_matching(query: ParsedQuery, articles: QuerySet, *, limit: int) -> list[int]:
+    """Ids of up to `limit` matches in `articles`, in the order the index
+    gives them, reading only as many candidates as that takes.
+
+    `matching(...)[:limit]` would be planned as a set of every candidate
+    row, each checked on its text, before the first id comes out (450 ms
+    for a term in 30,000 articles).  Here the index's rows for one term
+    drive the statement, each candidate's article is checked against the
+    filters and the other terms, and the statement stops at `limit`."""
+    if connection.vendor != "postgresql" or not query.terms:
+        ids = matching(query, articles).order_by().values_list("pk", flat=True)
+        return list(ids[:limit])
+    # The longest term has the most lexemes: as a rule the fewest candidates.
+    lead = max(query.terms, key=lambda t: len(t.text))
+    rest = ParsedQuery(
+        terms=[t for t in query.terms if t is not lead], excluded=query.excluded
+    )
+    where, params = _chunk_where(lead, None)
+    inner, inner_params = articles.order_by().values("id").query.sql_with_params()
+    checks, check_params = _text_checks(rest, None, "m")
+    sql = (
+        f"SELECT m.id FROM (SELECT article_id AS id FROM articles_searchchunk "
+        f"WHERE {where}) m WHERE m.id IN ({inner}) AND {checks} LIMIT %s"
+    )
+    with index_plan(), connection.cursor() as cursor:
+        # An article's headline block and body may both match: twice the rows.
+        cursor.execute(sql, [*params, *inner_params, *check_params, 2 * limit])
+        found = dict.fromkeys(row[0] for row in cursor.fetchall())
+    return list(found)[:limit]
+
+
 def walk(
     ordered: QuerySet,
     query: ParsedQuery,
@@ -482,12 +513,26 @@ def _normalized_map(text: str) -> tuple[str, list[int] | None]:
         return whole, None
     out: list[str] = []
     origin: list[int] = []
-    for i, ch in enumerate(text):
-        norm = unicodedata.normalize("NFKC", ch).lower()
-        for n in norm:
-            out.append(n)
-            origin.append(i)
+    last = 0
+    # Runs of characters that normalise one to one (ASCII, CJK ideographs
+    # and punctuation, full-width forms) in one call; the rest (`……`,
+    # `℃`) one by one.
+    for match in _ONE_TO_ONE.finditer(text):
+        for i in range(last, match.start()):
+            norm = unicodedata.normalize("NFKC", text[i]).lower()
+            out.append(norm)
+            origin.extend([i] * len(norm))
+        out.append(unicodedata.normalize("NFKC", match.group()).lower())
+        origin.extend(range(match.start(), match.end()))
+        last = match.end()
+    for i in range(last, len(text)):
+        norm = unicodedata.normalize("NFKC", text[i]).lower()
+        out.append(norm)
+        origin.extend([i] * len(norm))
     return "".join(out), origin
+
+
+_ONE_TO_ONE = re.compile("[\x00-\x7f\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
 
 
 def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
@@ -569,9 +614,14 @@ _stats_cache: dict[str, tuple[float, "_LexemeStats | None"]] = {}
 @dataclass
 class _LexemeStats:
     freqs: dict[str, float]  # share of chunks holding the lexeme
+    # first character → the shares of the lexemes it begins (a one-character
+    # term is a prefix: it matches every lexeme it begins)
+    by_first: dict[str, list[float]]
     floor: float  # below the least common lexeme the statistics list
     chunks_per_article: float
     articles: int
+    # tsquery → share counted on the index, kept as long as the statistics
+    measured: dict[str, float] = field(default_factory=dict)
 
 
 def _lexeme_stats() -> "_LexemeStats | None":
@@ -602,6 +652,7 @@ def _lexeme_stats() -> "_LexemeStats | None":
         elems, freqs = row
         stats = _LexemeStats(
             freqs=dict(zip(elems, freqs, strict=False)),
+            by_first=_by_first(zip(elems, freqs, strict=False)),
             floor=freqs[len(elems)] / 2,  # after the list: its minimum
             chunks_per_article=max(
                 1.0, tuples.get("articles_searchchunk", 0) / articles
@@ -638,17 +689,31 @@ def estimated_share(query: ParsedQuery) -> float | None:
 def _measured_share(stats: _LexemeStats, term: Term) -> float:
     """The share of articles with a row holding all of the term's lexemes,
     counted on the GIN index up to MEASURE_CAP rows (a lower bound past
-    that).  No text is read: with no positions in the query the index
-    needs no recheck, where confirming thousands of candidates on their
-    text (as listing them does) costs a hundred milliseconds."""
-    with index_plan(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM articles_searchchunk "
-            "WHERE vector @@ %s::tsquery LIMIT %s) c",
-            [_tsquery(term), MEASURE_CAP],
-        )
-        rows = cursor.fetchone()[0]
-    return min(1.0, rows / stats.articles)
+    that), and kept as long as the statistics (a few minutes).  No text
+    is read: with no positions in the query the index needs no recheck,
+    where confirming thousands of candidates on their text (as listing
+    them does) costs a hundred milliseconds."""
+    tsquery = _tsquery(term)
+    if tsquery not in stats.measured:
+        with index_plan(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM articles_searchchunk "
+                "WHERE vector @@ %s::tsquery LIMIT %s) c",
+                [tsquery, MEASURE_CAP],
+            )
+            rows = cursor.fetchone()[0]
+        if len(stats.measured) >= 10_000:  # bounded, whatever the traffic
+            stats.measured.clear()
+        stats.measured[tsquery] = min(1.0, rows / stats.articles)
+    return stats.measured[tsquery]
+
+
+def _by_first(pairs) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {}
+    for lexeme, freq in pairs:
+        if lexeme:
+            out.setdefault(lexeme[0], []).append(freq)
+    return out
 
 
 def _lexeme_share(stats: _LexemeStats, lexeme: str, prefix: bool) -> float:
@@ -657,16 +722,15 @@ def _lexeme_share(stats: _LexemeStats, lexeme: str, prefix: bool) -> float:
     if not prefix:
         return stats.freqs.get(lexeme, stats.floor)
     missing = 1.0
-    for listed, freq in stats.freqs.items():
-        if listed.startswith(lexeme):
-            missing *= 1 - freq
+    for freq in stats.by_first.get(lexeme, ()):
+        missing *= 1 - freq
     return max(1 - missing, stats.floor)
 
 
 def _listed(stats: _LexemeStats, lexeme: str, prefix: bool) -> bool:
     if not prefix:
         return lexeme in stats.freqs
-    return any(listed.startswith(lexeme) for listed in stats.freqs)
+    return lexeme in stats.by_first
 
 
 def article_total() -> int | None:

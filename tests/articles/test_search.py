@@ -186,6 +186,18 @@ def test_highlight_is_case_and_width_insensitive():
     )
 
 
+def test_highlight_after_characters_that_normalise_to_several():
+    # `……` and `℃` become several characters under NFKC: the marks must
+    # still land on the source text's own characters after them.
+    text = "气温……零下５℃，ＰＭ２．５超标。交城县……ＰＭ２．５"
+    assert search.highlight(text, ["pm2.5", "5°c"]) == (
+        "气温……零下<mark>５℃</mark>，<mark>ＰＭ２．５</mark>超标。交城县……"
+        "<mark>ＰＭ２．５</mark>"
+    )
+    assert search.snippet(text, ["交城"], width=8).startswith("…")
+    assert "<mark>交城</mark>" in search.snippet(text, ["交城"], width=8)
+
+
 def test_bad_queries_are_refused_with_a_message():
     with pytest.raises(SearchError, match="过长"):
         article_search(params={"q": "字" * 100})
@@ -243,7 +255,7 @@ def test_both_plans_page_through_exactly_the_matches(corpus, monkeypatch, walk, 
 
     monkeypatch.setattr(selectors._Plan, "walk_beats_index", lambda self, n: walk)
     dates = dict(Article.objects.values_list("pk", "pub_date"))
-    for q in ["县", "交城", "扶贫车间", "交城 -扶贫"]:
+    for q in ["县", "交城", "扶贫车间", "交城 -扶贫", "扶贫 交城"]:
         terms = [t for t in q.split() if not t.startswith("-")]
         excluded = [t[1:] for t in q.split() if t.startswith("-")]
         expected = oracle(corpus, terms, excluded)
@@ -307,3 +319,36 @@ def test_walk_reads_text_in_date_order_and_says_when_it_stopped(corpus):
         ids, cut = search.walk(newest, query, offset=0, size=20, bound=2)
         first_two = list(newest.values_list("pk", flat=True)[:2])
         assert cut and ids == [pk for pk in first_two if pk in expected]
+
+
+def test_some_matching_gives_only_matches_within_the_filters(corpus):
+    """The facets' sample of a broad search: as many matches as asked for
+    (all of them when fewer), none outside the articles given."""
+    half = sorted(corpus)[::2]
+    for q in ["县", "交城 扶贫", "扶贫 -交城", "PM2.5", "蛟龙"]:
+        terms = [t for t in q.split() if not t.startswith("-")]
+        excluded = [t[1:] for t in q.split() if t.startswith("-")]
+        expected = oracle(corpus, terms, excluded)
+        query = search.parse_query(q)
+        for articles, allowed in (
+            (Article.objects.published(), expected),
+            (Article.objects.filter(pk__in=half), expected & set(half)),
+        ):
+            ids = search.some_matching(query, articles, limit=5)
+            assert len(ids) == len(set(ids)) == min(5, len(allowed)), q
+            assert set(ids) <= allowed, q
+
+
+@pytest.mark.parametrize("walk", [False, True], ids=["index", "walk"])
+def test_headline_block_hits_come_first_in_both_plans(corpus, monkeypatch, walk):
+    from articles import selectors
+
+    monkeypatch.setattr(selectors._Plan, "walk_beats_index", lambda self, n: walk)
+    for q in ["交城", "扶贫 交城"]:
+        result = article_search(params={"q": q, "page_size": 50})
+        in_title = [
+            all(t in search.article_texts(a)[0] for t in q.split())
+            for a in result.articles
+        ]
+        assert any(in_title) and not all(in_title), q
+        assert in_title == sorted(in_title, reverse=True), q
