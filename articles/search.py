@@ -513,26 +513,20 @@ def _normalized_map(text: str) -> tuple[str, list[int] | None]:
         return whole, None
     out: list[str] = []
     origin: list[int] = []
-    last = 0
     # Runs of characters that normalise one to one (ASCII, CJK ideographs
     # and punctuation, full-width forms) in one call; the rest (`……`,
     # `℃`) one by one.
-    for match in _ONE_TO_ONE.finditer(text):
-        for i in range(last, match.start()):
-            norm = unicodedata.normalize("NFKC", text[i]).lower()
-            out.append(norm)
-            origin.extend([i] * len(norm))
-        out.append(unicodedata.normalize("NFKC", match.group()).lower())
-        origin.extend(range(match.start(), match.end()))
-        last = match.end()
-    for i in range(last, len(text)):
-        norm = unicodedata.normalize("NFKC", text[i]).lower()
+    for piece in _PIECES.finditer(text):
+        norm = unicodedata.normalize("NFKC", piece.group()).lower()
         out.append(norm)
-        origin.extend([i] * len(norm))
+        if piece.group(1):
+            origin.extend(range(piece.start(), piece.end()))
+        else:
+            origin.extend([piece.start()] * len(norm))
     return "".join(out), origin
 
 
-_ONE_TO_ONE = re.compile("[\x00-\x7f\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
+_PIECES = re.compile("([\x00-\x7f\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+)|.", re.S)
 
 
 def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:

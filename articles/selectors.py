@@ -93,7 +93,7 @@ def articles_for_tag(slug: str) -> QuerySet:
 COUNT_CAP = 10_000  # browsing: larger counts are the planner's estimate (PostgreSQL)
 EXACT_CAP = 5_000  # a query with more matches is "broad": walked, estimated count
 RANK_CAP = 500  # result sets up to this size are ranked on their text
-TITLE_CAP = 2_000  # headline hits of a broad query listed through the index
+TITLE_CAP = 2_000  # headline hits of a broad query listed at least (grows with √N)
 FACET_CAP = 1_000  # facets of larger result sets count the newest this many
 FACET_WALK = 100  # broad searches: facets count the newest this many matches
 MAX_PAGE_SIZE = 100
