@@ -145,6 +145,12 @@ class ParsedQuery:
     def words(self) -> list[str]:
         return [t.text for t in self.terms]
 
+    def without(self, term: Term) -> "ParsedQuery":
+        """The query less one of its terms (already checked another way)."""
+        return ParsedQuery(
+            terms=[t for t in self.terms if t is not term], excluded=self.excluded
+        )
+
 
 _QUERY_RE = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
@@ -438,19 +444,16 @@ def some_matching(query: ParsedQuery, articles: QuerySet, *, limit: int) -> list
         return list(ids[:limit])
     # The longest term has the most lexemes: as a rule the fewest candidates.
     lead = max(query.terms, key=lambda t: len(t.text))
-    rest = ParsedQuery(
-        terms=[t for t in query.terms if t is not lead], excluded=query.excluded
-    )
-    where, params = _chunk_where(lead, None)
+    lead_ids = _article_ids_sql(lead)
     inner, inner_params = articles.order_by().values("id").query.sql_with_params()
-    checks, check_params = _text_checks(rest, None, "m")
+    checks, check_params = _text_checks(query.without(lead), None, "m")
     sql = (
-        f"SELECT m.id FROM (SELECT article_id AS id FROM articles_searchchunk "
-        f"WHERE {where}) m WHERE m.id IN ({inner}) AND {checks} LIMIT %s"
+        f"SELECT m.id FROM ({lead_ids.sql}) AS m(id) "
+        f"WHERE m.id IN ({inner}) AND {checks} LIMIT %s"
     )
     with index_plan(), connection.cursor() as cursor:
         # An article's headline block and body may both match: twice the rows.
-        cursor.execute(sql, [*params, *inner_params, *check_params, 2 * limit])
+        cursor.execute(sql, [*lead_ids.params, *inner_params, *check_params, 2 * limit])
         found = dict.fromkeys(row[0] for row in cursor.fetchall())
     return list(found)[:limit]
 

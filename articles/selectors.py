@@ -347,11 +347,11 @@ def _title_hits_newest(base, query, wanted: int, plan) -> list[int]:
         except _WalkTooLong:
             return []
     # The listed term is in each candidate's headline block already.
-    rest = search.ParsedQuery(
-        terms=[t for t in query.terms if t is not listed], excluded=query.excluded
-    )
     checked = search.matching(
-        rest, base.filter(pk__in=_id_set(fewest)), kind=title, per_article=True
+        query.without(listed),
+        base.filter(pk__in=_id_set(fewest)),
+        kind=title,
+        per_article=True,
     )
     with search.walk_plan():
         return list(checked.order_by(*newest).values_list("pk", flat=True))
