@@ -99,7 +99,7 @@ def name_is_certain(name: str) -> bool:
 
 
 def parse_byline_text(
-    text: str, default_role: str = WRITER
+    text: str, default_role: str = WRITER, *, require_certain: bool = True
 ) -> list[ParsedByline] | None:
     """Names and roles from the inside of a byline; None when it is not one.
 
@@ -180,7 +180,7 @@ def parse_byline_text(
         return None
     # A bracketed aside such as （扩大） is not a byline: at least one name must
     # look like a real one.
-    if not result or not any(b.certain for b in result):
+    if not result or (require_certain and not any(b.certain for b in result)):
         return None
     return result
 
@@ -188,7 +188,10 @@ def parse_byline_text(
 _BRACKET_END_RE = re.compile(r"[（(]([^（）()]{2,60})[）)]\s*$")
 _BRACKET_START_RE = re.compile(r"^(本报讯)\s*[（(]([^（）()]{2,60})[）)]\s*")
 _BOX_RE = re.compile(r"^[□■◇◆☆★●○▲△]\s*")
-_CREDIT_RE = re.compile(f"^[（(]?[{CJK}/／:：\\s]{{2,30}}?摄影?\\s*[）)]?$")
+_CREDIT_RE = re.compile(f"^[（(]?[{CJK}/／:：\\s]{{2,60}}?摄影?\\s*[）)]?$")
+# Names set apart from 摄 by a space (`松召峰 摄`): the layout of a credit line,
+# trusted even when a surname is rare (the names are then marked uncertain).
+_SPACED_CREDIT_RE = re.compile(f"^[{CJK}]{{2,4}}(?:\\s+[{CJK}]{{2,4}})*\\s+摄影?$")
 
 
 def split_end_byline(text: str) -> tuple[str, list[ParsedByline]]:
@@ -241,11 +244,15 @@ def is_box_line(line: str) -> bool:
 def photo_credit(line: str) -> list[ParsedByline] | None:
     """`王 强 摄`, `（王强 摄）`, `本报记者 王强 摄影` after a photo story."""
     stripped = line.strip()
-    if len(stripped) > 40 or not _CREDIT_RE.match(stripped):
+    if len(stripped) > 80 or not _CREDIT_RE.match(stripped):
         return None
     inner = stripped.strip("（）() ")
     inner = re.sub(r"\s*摄影?$", "", inner)
-    bylines = parse_byline_text(inner, default_role=PHOTOGRAPHER)
+    bylines = parse_byline_text(
+        inner,
+        default_role=PHOTOGRAPHER,
+        require_certain=not _SPACED_CREDIT_RE.match(stripped),
+    )
     if not bylines:
         return None
     return [

@@ -137,9 +137,18 @@ def join_heading_lines(texts: list[str]) -> str:
     return out
 
 
+CAPTION_PREFIX_RE = re.compile(
+    r"^\s*(?:图为|图：|图:|上图|下图|左图|右图|图\d|图[①-⑩])"
+)
+
+
 def _captionish(text: str) -> bool:
+    """A sentence describing a photo: headlines do not end in 。 nor open
+    with 图为, and they are seldom this long."""
     flat = compact(text)
     width = visual_length(flat)
+    if flat.endswith(("。", "。”", "。）")) or CAPTION_PREFIX_RE.match(flat):
+        return True
     return width >= 34 or (width >= 16 and ("，" in flat or "," in flat))
 
 

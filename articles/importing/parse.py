@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from . import bylines as by
 from .entities import Gazetteer, find_places, find_programs, find_tags
 from .headings import (
+    CAPTION_PREFIX_RE,
     Candidate,
     ZoneCaption,
     is_box_line,
@@ -40,11 +41,16 @@ WEAK_HEADLINE = "weak_headline"
 
 HEADLINE_THRESHOLD = 0.3
 WEAK_HEADLINE_SCORE = 0.45
+WEAK_MATCH = 0.15
+HEADLINE_EXPECTED_BONUS = 0.1
 CAPTION_THRESHOLD = 0.35
 # A caption goes to an article only when that article clearly wins: its score
 # at least this far above the runner-up's, proportionally.
 CAPTION_RUNNER_UP_RATIO = 0.55
 PHOTO_STORY_MAX = 300
+# Captions printed right under a photo story's credit belong to it: how far
+# below its last line (blank lines included) they may stand.
+CAPTION_FOLLOW_LINES = 8
 
 BRIEF_RE = re.compile(r"^\s*本报讯")
 _HARD_TERMINAL = "。…；"
@@ -157,7 +163,7 @@ def _body_terminal(group: list[Line]) -> bool:
 
 def _classify(groups: list[list[Line]], spaced: bool) -> list[str]:
     roles = [BODY] * len(groups)
-    last_body = max((i for i, g in enumerate(groups) if _body_terminal(g)), default=-1)
+    last_body = _zone_start(groups, spaced) - 1
     for i in range(last_body + 1, len(groups)):
         roles[i] = ZONE
     above_style = last_body == len(groups) - 1  # no headline area at the end
@@ -199,6 +205,62 @@ def _classify(groups: list[list[Line]], spaced: bool) -> list[str]:
                 _ends_article(group[-1]) or (above_style and group[-1].terminal)
             )
     return roles
+
+
+def _in_running_text(groups: list[list[Line]], k: int) -> bool:
+    """Group k ends inside a sentence of running text that the next printed
+    line goes on with.  Short unpunctuated lines count when the run of them
+    began in text (a brief's opening, a full column line), not when every
+    one of them stands alone like a headline."""
+    while k >= 0:
+        line = groups[k][-1]
+        if (
+            line.terminal
+            or is_subtitle_line(line.text)
+            or is_box_line(line.text)
+            or split_doubled(line.text)
+        ):
+            return False
+        if not is_heading_like(line) or BRIEF_RE.match(groups[k][0].clean):
+            return True
+        k -= 1
+    return False
+
+
+def _zone_start(groups: list[list[Line]], spaced: bool) -> int:
+    """Where the headline area at the page's end begins.
+
+    Walking back from the end, headline-like lines, banners, □ bylines and
+    doubled captions belong to it.  A single sentence line belongs to it too
+    when it cannot be the end of running text on a column-wrapped page: it
+    follows something that is not a wrapped body line (a headline, a
+    caption, an article's byline), or says it is a caption (图为…).  The
+    first line that reads as running text ends the walk.
+    """
+    i = len(groups) - 1
+    while i >= 0:
+        group = groups[i]
+        if not _body_terminal(group):
+            i -= 1
+            continue
+        last = group[-1]
+        if (
+            spaced
+            and len(group) == 1
+            and not _ends_article(last)
+            and (
+                CAPTION_PREFIX_RE.match(last.clean)
+                or i == 0
+                or not _in_running_text(groups, i - 1)
+                # Far wider than the column it would end: printed across it.
+                or last.width
+                > 1.4 * max(groups[i - 1][-1].width, groups[i - 1][-1].local_width)
+            )
+        ):
+            i -= 1
+            continue
+        break
+    return i + 1
 
 
 def _following_width(groups: list[list[Line]], i: int, count: int = 4) -> float:
@@ -454,6 +516,7 @@ def _match_headlines(articles, segments, candidates, matcher, page):
         for cand in candidates:
             page.leftovers.extend(_leftover_candidate(cand))
         return
+    candidates[:] = _join_wrapped_headlines(candidates, matcher)
     scores = []
     for cand in candidates:
         row = matcher.scores(cand.match_text())
@@ -472,6 +535,10 @@ def _match_headlines(articles, segments, candidates, matcher, page):
                     row[j] += 0.1
                 elif not names:
                     row[j] += 0.05
+            if row[j] >= WEAK_MATCH and articles[j].kind != "brief":
+                # A report or feature is printed with a headline; a 本报讯
+                # brief often is not.  Weak evidence still counts for one.
+                row[j] += HEADLINE_EXPECTED_BONUS
         scores.append(row)
     chosen = assign(scores, HEADLINE_THRESHOLD)
     by_article: dict[int, Candidate] = {}
@@ -515,6 +582,47 @@ def _match_headlines(articles, segments, candidates, matcher, page):
         row = candidates.index(cand)
         if scores[row][col] < WEAK_HEADLINE_SCORE:
             article.flags.append(WEAK_HEADLINE)
+
+
+def _best(row: list[float]) -> int:
+    return max(range(len(row)), key=lambda j: row[j])
+
+
+def _join_wrapped_headlines(candidates: list[Candidate], matcher) -> list[Candidate]:
+    """Column-wrapped pages print a long headline as two lines with the same
+    blank line between them as between two headlines.  Two neighbouring
+    lines are one headline when both point to the same body (neither fits
+    another body better) and, read together, they fit it at least as well:
+    two headlines of their own point to two bodies."""
+    out: list[Candidate] = []
+    for cand in candidates:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.zone == cand.zone
+            and not prev.subtitle
+            and not prev.bylines
+            and not cand.kicker
+            and 0 < cand.first_line - prev.last_line <= 2
+        ):
+            first = matcher.scores(prev.match_text())
+            second = matcher.scores(cand.match_text())
+            both = matcher.scores(f"{prev.headline}{cand.headline}")
+            j = _best(both)
+            if (
+                both[j] >= HEADLINE_THRESHOLD
+                and both[j] >= 0.9 * max(first[j], second[j])
+                and (_best(first) == j or max(first) < HEADLINE_THRESHOLD)
+                and (_best(second) == j or max(second) < HEADLINE_THRESHOLD)
+            ):
+                cand.before = [*prev.before, prev.headline, *prev.extra, *cand.before]
+                cand.kicker = prev.kicker
+                out[-1] = cand
+                continue
+        out.append(cand)
+    for order, cand in enumerate(out):
+        cand.order = order
+    return out
 
 
 def _suggest_headline(body: str) -> str:
@@ -567,10 +675,31 @@ def _captions(
     for position, (cap, owner) in enumerate(zip(unique, choices, strict=True)):
         if owner is None:
             owner = confident.get(cap.group)  # printed on one line with a clear one
+        if owner is None:
+            owner = _caption_neighbour(cap, articles, matcher)
         result.append(
             ParsedCaption(text=cap.text, article_index=owner, position=position)
         )
     return result
+
+
+def _caption_neighbour(cap: ZoneCaption, articles, matcher) -> int | None:
+    """A caption no article clearly claims by its words: a photo story whose
+    credit line it follows goes first (captions are printed under their
+    photos, the credit with them); else the article it shares the most with,
+    if it shares anything."""
+    before = [
+        j
+        for j, a in enumerate(articles)
+        if a.kind == "photo" and 0 < cap.line - a.last_line <= CAPTION_FOLLOW_LINES
+    ]
+    if before:
+        return before[-1]
+    if not articles:
+        return None
+    row = matcher.scores(cap.text)
+    best = max(range(len(row)), key=lambda j: row[j])
+    return best if row[best] >= CAPTION_THRESHOLD / 2 else None
 
 
 # --- entities -----------------------------------------------------------------

@@ -79,9 +79,14 @@ def test_places_and_programs_found(case):
 
 def test_captions_found_once_and_attached(case):
     page, expected = case
-    got = [(flat(c.text), c.article_index) for c in page.captions]
-    want = [(flat(c["text"]), c["article"]) for c in expected["captions"]]
-    assert sorted(got, key=str) == sorted(want, key=str)
+    got = {flat(c.text): c.article_index for c in page.captions}
+    assert len(got) == len(page.captions)
+    assert sorted(got) == sorted(flat(c["text"]) for c in expected["captions"])
+    for caption in expected["captions"]:
+        # Where the expectation says the owner is not clear, the parser may
+        # still propose the article the caption shares most with.
+        if caption["article"] is not None:
+            assert got[flat(caption["text"])] == caption["article"], caption
 
 
 def test_no_layout_text_in_bodies(case):
