@@ -13,6 +13,7 @@ from statistics import median
 
 from .bylines import photo_credit, split_end_byline
 from .text import (
+    CJK,
     clean_inline,
     ends_sentence,
     normalize_width,
@@ -21,6 +22,7 @@ from .text import (
 )
 
 _LEAD_RE = re.compile(r"^[ \t\u3000\u00a0]+")
+_STRETCH_RE = re.compile(f"(?<=[{CJK}，、；：。“”])[ \u3000]+(?=[{CJK}，、；：“”])")
 
 
 @dataclass
@@ -34,6 +36,9 @@ class Line:
     local_width: float = 0.0  # typical column width around this line
 
     terminal: bool = False  # ends a sentence, or an article (byline, credit)
+    # Spaces between characters: the line was stretched to the column's full
+    # width, which print does to every line of a paragraph but its last.
+    justified: bool = False
 
 
 def read_lines(text: str) -> list[Line]:
@@ -60,6 +65,7 @@ def read_lines(text: str) -> list[Line]:
                 clean=clean,
                 width=visual_length(clean),
                 terminal=terminal,
+                justified=len(_STRETCH_RE.findall(stripped)) >= 2,
             )
         )
         gap = 0

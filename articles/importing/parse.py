@@ -27,6 +27,7 @@ from .layout import (
 from .matching import Matcher, assign
 from .model import Leftover, ParsedArticle, ParsedByline, ParsedCaption, ParsedPage
 from .text import clean_inline, compact, ends_sentence, has_cjk
+from .words import cut
 
 __all__ = ["Gazetteer", "parse_page"]
 
@@ -198,6 +199,17 @@ def _classify(groups: list[list[Line]], spaced: bool) -> list[str]:
                 roles[i] = ZONE
             elif len(group) >= 2 or not spaced:
                 roles[i] = SUBHEAD
+        elif (
+            spaced
+            and len(group) == 1
+            and 0 < i < last_body
+            and not after_end
+            and groups[i - 1][-1].terminal
+            and _single_subhead(first, groups[i + 1][0], _following_width(groups, i))
+        ):
+            # 小标题 between two paragraphs of a column: a paragraph ended
+            # above it, a full line of text follows, and it is itself short.
+            roles[i] = SUBHEAD
         if roles[i] == ZONE:
             after_end = True
         elif roles[i] in (BODY, SUBHEAD):
@@ -261,6 +273,48 @@ def _zone_start(groups: list[list[Line]], spaced: bool) -> int:
             continue
         break
     return i + 1
+
+
+# A sentence opens with these (a date, a preposition, a connective); a
+# 小标题 names a theme instead.
+_SENTENCE_OPENING_RE = re.compile(
+    r"^(?:\d|[在对从为当据随经截近今去明前]|随着|按照|根据|通过|围绕|针对|目前|同时|此外|另外|其中)"
+)
+
+
+def reads_on(left: str, right: str) -> bool:
+    """A word runs across the break between two printed lines: the text
+    goes on (县委宣传部副部 / 长…), it did not end at the first."""
+    a, b = compact(left)[-4:], compact(right)[:4]
+    if not a or not b:
+        return False
+    edge = len(a)
+    pos = 0
+    for word in cut(a + b):
+        end = pos + len(word)
+        if pos < edge < end and len(word) >= 2:
+            return True
+        pos = end
+    return False
+
+
+def _single_subhead(line: Line, nxt: Line, following: float) -> bool:
+    """A one-line 小标题 on a column-wrapped page: short of the column by
+    more than a paragraph's indent, not stretched to it, a phrase of its own
+    (quotes closed, no sentence opening) that the next line does not go on
+    from."""
+    text = line.clean
+    return (
+        is_heading_like(line)
+        and not line.justified
+        # The next line opens a paragraph: indented, so not quite full.
+        and not nxt.terminal
+        and nxt.width >= 0.8 * nxt.local_width
+        and line.width <= following - 3
+        and text.count("“") == text.count("”")
+        and not _SENTENCE_OPENING_RE.match(text)
+        and not reads_on(text, nxt.clean)
+    )
 
 
 def _following_width(groups: list[list[Line]], i: int, count: int = 4) -> float:
@@ -401,7 +455,9 @@ def _paragraphs(lines: list[Line], subheads: set[int], per_line: bool) -> list[s
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if line.no in subheads:
-            flush()
+            prev = lines[i - 1] if i else None
+            if not (prev and prev.no in subheads and line.gap == 0):
+                flush()  # a two-line subhead is one paragraph
             current.append(line.text)
             if nxt is None or nxt.no not in subheads or nxt.gap > 0:
                 flush()
@@ -412,7 +468,7 @@ def _paragraphs(lines: list[Line], subheads: set[int], per_line: bool) -> list[s
         if per_line and (line.terminal or line.width >= 30):
             flush()
         elif line.terminal and (
-            line.width < max(line.local_width, nxt.width) - 1.5
+            (line.width < max(line.local_width, nxt.width) - 1.5 and not line.justified)
             or nxt.lead
             or BRIEF_RE.match(nxt.clean)
         ):
