@@ -168,6 +168,7 @@ def _classify(groups: list[list[Line]], spaced: bool) -> list[str]:
     for i in range(last_body + 1, len(groups)):
         roles[i] = ZONE
     above_style = last_body == len(groups) - 1  # no headline area at the end
+    headline_gap = _headline_gap(groups) if above_style else 0
     after_end = True
     for i in range(last_body + 1):
         group = groups[i]
@@ -183,6 +184,14 @@ def _classify(groups: list[list[Line]], spaced: bool) -> list[str]:
         elif briefs:
             roles[i] = BODY
         elif (
+            i > 0
+            and len(group) == 1
+            and first.terminal
+            and first.width <= 40
+            and _credit_line(groups[i - 1][-1])
+        ):
+            roles[i] = CAPTION  # printed under the photo, after its credit
+        elif (
             spaced
             and len(group) >= 3
             and all(ln.width < 0.9 * ln.local_width for ln in group)
@@ -195,7 +204,18 @@ def _classify(groups: list[list[Line]], spaced: bool) -> list[str]:
             and (len(group) >= 2 or first.width <= 0.7 * _following_width(groups, i))
         ):
             after_sentence = i == 0 or groups[i - 1][-1].terminal
-            if after_end or (above_style and after_sentence):
+            if (
+                above_style
+                and i > 0
+                and not _ends_article(groups[i - 1][-1])
+                and headline_gap
+                and i + 1 < len(groups)
+                and groups[i + 1][0].gap < headline_gap
+            ):
+                # The page sets its headlines off with more blank lines
+                # than this one has below it: a 小标题 inside the article.
+                roles[i] = SUBHEAD
+            elif after_end or (above_style and after_sentence):
                 roles[i] = ZONE
             elif len(group) >= 2 or not spaced:
                 roles[i] = SUBHEAD
@@ -315,6 +335,24 @@ def _single_subhead(line: Line, nxt: Line, following: float) -> bool:
         and not _SENTENCE_OPENING_RE.match(text)
         and not reads_on(text, nxt.clean)
     )
+
+
+def _credit_line(line: Line) -> bool:
+    return bool(by.photo_credit(line.text))
+
+
+def _headline_gap(groups: list[list[Line]]) -> int:
+    """Blank lines a page with headlines above their bodies leaves under a
+    headline, when it leaves more than between paragraphs (0 when not)."""
+    gaps = [
+        groups[i + 1][0].gap
+        for i, g in enumerate(groups[:-1])
+        if all(is_heading_like(ln) for ln in g)
+    ]
+    body_gaps = [g[0].gap for g in groups[1:]]
+    usual = sorted(body_gaps)[len(body_gaps) // 2] if body_gaps else 1
+    wide = [g for g in gaps if g > usual]
+    return min(wide) if len(wide) >= 2 else 0
 
 
 def _following_width(groups: list[list[Line]], i: int, count: int = 4) -> float:
@@ -465,8 +503,11 @@ def _paragraphs(lines: list[Line], subheads: set[int], per_line: bool) -> list[s
         current.append(line.text)
         if nxt is None:
             continue
-        if per_line and (line.terminal or line.width >= 30):
-            flush()
+        if per_line:
+            # A paragraph a line: one that stops mid-sentence was cut by a
+            # column break and goes on in the next.
+            if line.terminal or nxt.lead or BRIEF_RE.match(nxt.clean):
+                flush()
         elif line.terminal and (
             (line.width < max(line.local_width, nxt.width) - 1.5 and not line.justified)
             or nxt.lead
@@ -747,7 +788,8 @@ def _caption_neighbour(cap: ZoneCaption, articles, matcher) -> int | None:
     before = [
         j
         for j, a in enumerate(articles)
-        if a.kind == "photo" and 0 < cap.line - a.last_line <= CAPTION_FOLLOW_LINES
+        if any(b.role == "photographer" for b in a.bylines)
+        and 0 < cap.line - a.last_line <= CAPTION_FOLLOW_LINES
     ]
     if before:
         return before[-1]
