@@ -272,6 +272,9 @@ def _merge_split_captions(items: list) -> list:
             and " " not in line.text.strip()
             and visual_length(line.text) >= 14
             and payload.line - line.no <= 2
+            # …unless the caption is a whole sentence of its own: then the
+            # line above it is a headline.
+            and not payload.text.rstrip().endswith("。")
         ):
             out.pop()
             payload = ZoneCaption(

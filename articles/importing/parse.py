@@ -27,7 +27,7 @@ from .layout import (
 from .matching import Matcher, assign
 from .model import Leftover, ParsedArticle, ParsedByline, ParsedCaption, ParsedPage
 from .text import clean_inline, compact, ends_sentence, has_cjk
-from .words import cut
+from .words import reads_on
 
 __all__ = ["Gazetteer", "parse_page"]
 
@@ -95,7 +95,7 @@ def parse_page(text: str, *, gazetteer: Gazetteer | None = None) -> ParsedPage:
     spaced = is_spaced(lines)
     per_line = paragraph_per_line(lines)
     groups = blocks(lines, spaced)
-    roles = _classify(groups, spaced)
+    roles = _classify(groups, spaced, per_line)
 
     segments, zones, mid_captions = _segments_and_zones(groups, roles)
 
@@ -162,9 +162,13 @@ def _body_terminal(group: list[Line]) -> bool:
     return "，" in text or last.width >= 0.8 * last.local_width
 
 
-def _classify(groups: list[list[Line]], spaced: bool) -> list[str]:
+def _classify(
+    groups: list[list[Line]], spaced: bool, per_line: bool = False
+) -> list[str]:
     roles = [BODY] * len(groups)
-    last_body = _zone_start(groups, spaced) - 1
+    # Captions among the headlines are told by the column they do not fit;
+    # a page printing a paragraph a line has no column to tell them by.
+    last_body = _zone_start(groups, spaced and not per_line) - 1
     for i in range(last_body + 1, len(groups)):
         roles[i] = ZONE
     above_style = last_body == len(groups) - 1  # no headline area at the end
@@ -217,7 +221,11 @@ def _classify(groups: list[list[Line]], spaced: bool) -> list[str]:
                 roles[i] = SUBHEAD
             elif after_end or (above_style and after_sentence):
                 roles[i] = ZONE
-            elif len(group) >= 2 or not spaced:
+            elif (
+                len(group) >= 2
+                or not spaced
+                or _single_subhead(first, groups[i + 1][0], _following_width(groups, i))
+            ):
                 roles[i] = SUBHEAD
         elif (
             spaced
@@ -244,6 +252,7 @@ def _in_running_text(groups: list[list[Line]], k: int) -> bool:
     line goes on with.  Short unpunctuated lines count when the run of them
     began in text (a brief's opening, a full column line), not when every
     one of them stands alone like a headline."""
+    chain = 0
     while k >= 0:
         line = groups[k][-1]
         if (
@@ -253,8 +262,14 @@ def _in_running_text(groups: list[list[Line]], k: int) -> bool:
             or split_doubled(line.text)
         ):
             return False
-        if not is_heading_like(line) or BRIEF_RE.match(groups[k][0].clean):
+        if BRIEF_RE.match(groups[k][0].clean):
             return True
+        if not is_heading_like(line):
+            # One wide line straight after an article's byline, then a
+            # sentence: a headline over a caption, not a two-line article.
+            before = groups[k - 1][-1] if k else None
+            return chain > 0 or not (before and _ends_article(before))
+        chain += 1
         k -= 1
     return False
 
@@ -302,22 +317,6 @@ _SENTENCE_OPENING_RE = re.compile(
 )
 
 
-def reads_on(left: str, right: str) -> bool:
-    """A word runs across the break between two printed lines: the text
-    goes on (县委宣传部副部 / 长…), it did not end at the first."""
-    a, b = compact(left)[-4:], compact(right)[:4]
-    if not a or not b:
-        return False
-    edge = len(a)
-    pos = 0
-    for word in cut(a + b):
-        end = pos + len(word)
-        if pos < edge < end and len(word) >= 2:
-            return True
-        pos = end
-    return False
-
-
 def _single_subhead(line: Line, nxt: Line, following: float) -> bool:
     """A one-line 小标题 on a column-wrapped page: short of the column by
     more than a paragraph's indent, not stretched to it, a phrase of its own
@@ -349,7 +348,11 @@ def _headline_gap(groups: list[list[Line]]) -> int:
         for i, g in enumerate(groups[:-1])
         if all(is_heading_like(ln) for ln in g)
     ]
-    body_gaps = [g[0].gap for g in groups[1:]]
+    body_gaps = [
+        g[0].gap
+        for prev, g in zip(groups, groups[1:])
+        if not any(is_heading_like(ln) for ln in (*prev, *g))
+    ]
     usual = sorted(body_gaps)[len(body_gaps) // 2] if body_gaps else 1
     wide = [g for g in gaps if g > usual]
     return min(wide) if len(wide) >= 2 else 0
@@ -712,7 +715,11 @@ def _join_wrapped_headlines(candidates: list[Candidate], matcher) -> list[Candid
                 and (_best(first) == j or max(first) < HEADLINE_THRESHOLD)
                 and (_best(second) == j or max(second) < HEADLINE_THRESHOLD)
             ):
-                cand.before = [*prev.before, prev.headline, *prev.extra, *cand.before]
+                if reads_on(prev.lines[-1].text, cand.lines[0].text):
+                    cand.lines = [*prev.lines, *cand.lines]  # cut mid-word
+                    cand.before = [*prev.before, *cand.before]
+                else:  # two phrases: 念好“五字诀” 丰富“主题党日”内涵
+                    cand.before = [*prev.before, prev.headline, *cand.before]
                 cand.kicker = prev.kicker
                 out[-1] = cand
                 continue

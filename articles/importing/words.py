@@ -35,3 +35,23 @@ def is_common_word(word: str, *, min_frequency: int = 0) -> bool:
     if tag is None or tag.startswith(("ns", "nr", "nz")):
         return False
     return word_frequency(word) >= min_frequency
+
+
+def reads_on(left: str, right: str) -> bool:
+    """A word runs across the break between two printed lines: the text
+    goes on (县委宣传部副部 / 长…), it did not end at the first."""
+    a, b = _flat(left)[-4:], _flat(right)[:4]
+    if not a or not b:
+        return False
+    edge = len(a)
+    pos = 0
+    for word in cut(a + b):
+        end = pos + len(word)
+        if pos < edge < end and len(word) >= 2:
+            return True
+        pos = end
+    return False
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
