@@ -350,7 +350,7 @@ def _headline_gap(groups: list[list[Line]]) -> int:
     ]
     body_gaps = [
         g[0].gap
-        for prev, g in zip(groups, groups[1:])
+        for prev, g in zip(groups, groups[1:], strict=False)
         if not any(is_heading_like(ln) for ln in (*prev, *g))
     ]
     usual = sorted(body_gaps)[len(body_gaps) // 2] if body_gaps else 1
