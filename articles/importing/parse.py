@@ -171,6 +171,7 @@ def _classify(
     last_body = _zone_start(groups, spaced and not per_line) - 1
     for i in range(last_body + 1, len(groups)):
         roles[i] = ZONE
+    column = spaced and not per_line
     above_style = last_body == len(groups) - 1  # no headline area at the end
     headline_gap = _headline_gap(groups) if above_style else 0
     after_end = True
@@ -187,6 +188,21 @@ def _classify(
             roles[i] = CAPTION
         elif briefs:
             roles[i] = BODY
+        elif column and i > 0 and groups[i - 1][-1].terminal and _set_apart(group):
+            # Two printed lines with no blank between them on a page that
+            # puts one after every line of text: a headline block printed
+            # among the articles, not running text.
+            roles[i] = ZONE
+        elif (
+            column
+            and i > 0
+            and len(group) == 1
+            and first.terminal
+            and not _ends_article(first)
+            and groups[i - 1][-1].terminal
+            and first.width > 1.15 * max(first.local_width, _following_width(groups, i))
+        ):
+            roles[i] = CAPTION  # a sentence wider than the column it stands in
         elif (
             i > 0
             and len(group) == 1
@@ -333,6 +349,16 @@ def _single_subhead(line: Line, nxt: Line, following: float) -> bool:
         and text.count("“") == text.count("”")
         and not _SENTENCE_OPENING_RE.match(text)
         and not reads_on(text, nxt.clean)
+    )
+
+
+def _set_apart(group: list[Line]) -> bool:
+    first = group[0]
+    return (
+        len(group) == 2
+        and first.lead
+        and not BRIEF_RE.match(first.clean)
+        and not is_box_line(group[1].text)
     )
 
 
