@@ -27,7 +27,7 @@ from .layout import (
 from .matching import Matcher, assign
 from .model import Leftover, ParsedArticle, ParsedByline, ParsedCaption, ParsedPage
 from .text import clean_inline, compact, ends_sentence, has_cjk
-from .words import reads_on
+from .words import ends_dangling, reads_on
 
 __all__ = ["Gazetteer", "parse_page"]
 
@@ -341,6 +341,7 @@ def _single_subhead(line: Line, nxt: Line, following: float) -> bool:
     text = line.clean
     return (
         is_heading_like(line)
+        and not ends_dangling(text)
         and not line.justified
         # The next line opens a paragraph: indented, so not quite full.
         and not nxt.terminal

@@ -55,3 +55,17 @@ def reads_on(left: str, right: str) -> bool:
 
 def _flat(text: str) -> str:
     return "".join(text.split())
+
+
+# Parts of speech a phrase does not end with: adverbs, prepositions,
+# conjunctions, particles, pronouns (…也分别 / 成立了…).
+_DANGLING_TAGS = ("d", "p", "c", "u", "r")
+
+
+def ends_dangling(text: str) -> bool:
+    """The text stops on a word that needs more after it."""
+    words = cut(text)
+    if not words:
+        return False
+    tag = word_tag(words[-1]) or ""
+    return tag.startswith(_DANGLING_TAGS)
