@@ -98,6 +98,7 @@ def parse_page(text: str, *, gazetteer: Gazetteer | None = None) -> ParsedPage:
     roles = _classify(groups, spaced, per_line)
 
     segments, zones, mid_captions = _segments_and_zones(groups, roles)
+    segments = _split_at_continuations(segments)
 
     candidates: list[Candidate] = []
     zone_captions: list[ZoneCaption] = list(mid_captions)
@@ -225,6 +226,12 @@ def _classify(
         ):
             after_sentence = i == 0 or groups[i - 1][-1].terminal
             if (
+                headline_gap
+                and i + 1 < len(groups)
+                and groups[i + 1][0].gap >= headline_gap
+            ):
+                roles[i] = ZONE  # set off like the page's headlines
+            elif (
                 above_style
                 and i > 0
                 and not _ends_article(groups[i - 1][-1])
@@ -459,6 +466,39 @@ def _starts_mid(seg: Segment) -> bool:
     return bool(first.clean) and first.clean[0] in _CONTINUING_START
 
 
+def _split_at_continuations(segments: list[Segment]) -> list[Segment]:
+    """An article cut mid-word (…留守儿 / 童，占全村…) goes on where a line
+    reads on from its last one, even when that line follows the end of
+    another article's paragraph with no byline between: it starts a piece
+    of its own there, for the continuation join to find."""
+    out = list(segments)
+    for seg in segments:
+        if not _ends_mid(seg):
+            continue
+        at = out.index(seg)
+        for other in out[at + 1 :]:
+            cut_at = next(
+                (
+                    k
+                    for k in range(1, len(other.lines))
+                    if other.lines[k - 1].terminal
+                    and not other.lines[k].lead
+                    and other.lines[k].no not in other.subheads
+                    and reads_on(seg.last.text, other.lines[k].text)
+                ),
+                None,
+            )
+            if cut_at is not None:
+                rest = Segment(
+                    lines=other.lines[cut_at:],
+                    subheads={n for n in other.subheads if n >= other.lines[cut_at].no},
+                )
+                other.lines = other.lines[:cut_at]
+                out.insert(out.index(other) + 1, rest)
+                break
+    return out
+
+
 def _join_continuations(
     segments: list[Segment], articles: list[ParsedArticle], per_line: bool
 ):
@@ -484,7 +524,11 @@ def _join_continuations(
                 and not segments[j].first.lead
             ]
             partner = next(
-                (j for j in free if _starts_mid(segments[j])), free[0] if free else None
+                (j for j in free if reads_on(tail.last.text, segments[j].first.text)),
+                next(
+                    (j for j in free if _starts_mid(segments[j])),
+                    free[0] if free else None,
+                ),
             )
             if partner is None:
                 break
