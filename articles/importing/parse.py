@@ -223,6 +223,7 @@ def _classify(
             all(is_heading_like(ln) for ln in group)
             and i < last_body
             and (len(group) >= 2 or first.width <= 0.7 * _following_width(groups, i))
+            and not _opens_running_text(groups, i)
         ):
             after_sentence = i == 0 or groups[i - 1][-1].terminal
             if (
@@ -247,7 +248,12 @@ def _classify(
             elif (
                 len(group) >= 2
                 or not spaced
-                or _single_subhead(first, groups[i + 1][0], _following_width(groups, i))
+                or (
+                    after_sentence
+                    and _single_subhead(
+                        first, groups[i + 1][0], _following_width(groups, i)
+                    )
+                )
             ):
                 roles[i] = SUBHEAD
         elif (
@@ -357,6 +363,20 @@ def _single_subhead(line: Line, nxt: Line, following: float) -> bool:
         and text.count("“") == text.count("”")
         and not _SENTENCE_OPENING_RE.match(text)
         and not reads_on(text, nxt.clean)
+    )
+
+
+def _opens_running_text(groups: list[list[Line]], i: int) -> bool:
+    """A short line of a narrow column (beside a picture) rather than a
+    headline: a word runs on from it into the next printed line, which is
+    no headline itself (为破解暑期留守儿 / 童“看护难、教育缺”的)."""
+    if len(groups[i]) != 1 or i + 1 >= len(groups):
+        return False
+    line, nxt = groups[i][0], groups[i + 1][0]
+    return (
+        nxt.gap <= 1
+        and (not is_heading_like(nxt) or ends_dangling(nxt.clean))
+        and reads_on(line.text, nxt.text)
     )
 
 
