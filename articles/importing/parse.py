@@ -208,10 +208,21 @@ def _classify(
             i > 0
             and len(group) == 1
             and first.terminal
+            and not _ends_article(first)
             and first.width <= 40
-            and _credit_line(groups[i - 1][-1])
+            and (
+                _credit_line(groups[i - 1][-1])
+                or roles[i - 1] == CAPTION
+                or (
+                    per_line
+                    and _ends_article(groups[i - 1][-1])
+                    and _no_text_follows(groups, i)
+                )
+            )
         ):
-            roles[i] = CAPTION  # printed under the photo, after its credit
+            # Printed under the photo: after its credit, after another
+            # caption, or after an article's end with no text of its own.
+            roles[i] = CAPTION
         elif (
             spaced
             and len(group) >= 3
@@ -378,6 +389,15 @@ def _opens_running_text(groups: list[list[Line]], i: int) -> bool:
         and (not is_heading_like(nxt) or ends_dangling(nxt.clean))
         and reads_on(line.text, nxt.text)
     )
+
+
+def _no_text_follows(groups: list[list[Line]], i: int) -> bool:
+    """What comes after group i is not a paragraph of running text: the
+    page's end, a headline, or another short sentence."""
+    if i + 1 >= len(groups):
+        return True
+    nxt = groups[i + 1][0]
+    return is_heading_like(nxt) or (nxt.terminal and nxt.width <= 40)
 
 
 def _set_apart(group: list[Line]) -> bool:
