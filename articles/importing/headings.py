@@ -137,9 +137,15 @@ def join_heading_lines(texts: list[str]) -> str:
     return out
 
 
-CAPTION_PREFIX_RE = re.compile(
-    r"^\s*(?:图为|图：|图:|上图|下图|左图|右图|图\d|图[①-⑩])"
+# How photo captions announce themselves: 图为…, 这是…拍摄的…, …（1月29日摄）。
+_CAPTION_MARK_RE = re.compile(
+    r"^\s*(?:图为|图：|图:|上图|下图|左图|右图|图\d|图[①-⑩]|这是.{0,24}?拍摄的)"
+    r"|[（(][^（）()]{0,24}(?:摄|照片)[）)][。.]?\s*$"
 )
+
+
+def caption_marked(text: str) -> bool:
+    return bool(_CAPTION_MARK_RE.search(text))
 
 
 def _captionish(text: str) -> bool:
@@ -147,7 +153,7 @@ def _captionish(text: str) -> bool:
     with 图为, and they are seldom this long."""
     flat = compact(text)
     width = visual_length(flat)
-    if flat.endswith(("。", "。”", "。）")) or CAPTION_PREFIX_RE.match(flat):
+    if flat.endswith(("。", "。”", "。）")) or caption_marked(flat):
         return True
     return width >= 34 or (width >= 16 and ("，" in flat or "," in flat))
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from . import bylines as by
 from .entities import Gazetteer, find_places, find_programs, find_tags
 from .headings import (
-    CAPTION_PREFIX_RE,
     Candidate,
     ZoneCaption,
+    caption_marked,
     is_box_line,
     is_subtitle_line,
     read_zone,
@@ -205,6 +205,13 @@ def _classify(
         ):
             roles[i] = CAPTION  # a sentence wider than the column it stands in
         elif (
+            len(group) == 1
+            and first.terminal
+            and caption_marked(first.clean)
+            and (i == 0 or groups[i - 1][-1].terminal)
+        ):
+            roles[i] = CAPTION  # 图为…, 这是…拍摄的…
+        elif (
             i > 0
             and len(group) == 1
             and first.terminal
@@ -336,7 +343,7 @@ def _zone_start(groups: list[list[Line]], spaced: bool) -> int:
             and len(group) == 1
             and not _ends_article(last)
             and (
-                CAPTION_PREFIX_RE.match(last.clean)
+                caption_marked(last.clean)
                 or i == 0
                 or not _in_running_text(groups, i - 1)
                 # Far wider than the column it would end: printed across it.
