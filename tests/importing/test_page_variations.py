@@ -229,3 +229,81 @@ def test_per_line_page_subhead_is_set_off_by_fewer_blank_lines():
 def test_per_line_page_joins_a_line_cut_by_a_column_break():
     paragraphs = parse(PER_LINE_WITH_SUBHEAD).articles[0].paragraphs()
     assert paragraphs[-1].endswith("订单已经排到了明年春天。")
+
+
+def test_continuation_found_where_the_cut_word_reads_on():
+    """An article cut mid-word goes on after another article's paragraph
+    with no byline between them: the piece that reads on is joined, the
+    other article keeps its own text."""
+    page = parse(
+        spaced(
+            "本报讯 今年以来，西营镇大力发展",
+            "设施农业，全镇新建日光温室一百",
+            "余座，带动周边农户务工的留守妇",
+            "本报讯 近日，夏家营镇组织企业职",
+            "工开展消防安全演练，一百多名职",
+            "工参加了演练。",
+            "女二百多人，人均月增收两千元。",
+            "（张平）",
+            "西营镇设施农业带农增收",
+            "夏家营镇开展消防演练",
+        )
+    )
+    first = next(a for a in page.articles if "设施农业" in a.body)
+    assert "留守妇女二百多人" in first.body
+    assert "joined_continuation" in first.flags
+    other = next(a for a in page.articles if "消防安全演练" in a.body)
+    assert "二百多人" not in other.body
+
+
+def test_captions_in_a_run_after_a_photo_credit_on_a_per_line_page():
+    page = parse(
+        "\n\n秋收时节晒丰收\n\n\n\n"
+        "秋天,西营镇的农家小院里晒满了玉米和辣椒,一派丰收景象。\n\n"
+        "王平 摄\n\n"
+        "农户在场院晾晒玉米。\n\n"
+        "村民将辣椒挂上屋檐。\n\n\n\n"
+        "夏家营镇开展消防演练\n\n\n\n"
+        "本报讯 近日,夏家营镇组织企业职工开展消防安全演练,一百多名职工参加。"
+        "演练中,消防队员现场讲解了灭火器的使用方法。(李红梅)\n"
+    )
+    assert sorted(c.text for c in page.captions) == [
+        "农户在场院晾晒玉米。",
+        "村民将辣椒挂上屋檐。",
+    ]
+    story = page.articles[page.captions[0].article_index]
+    assert story.headline == "秋收时节晒丰收"
+    assert all("晾晒玉米。" not in a.body for a in page.articles)
+
+
+def test_caption_marks_among_the_text():
+    page = parse(
+        spaced(
+            *COLUMN_ARTICLES[:4],
+            "这是10月12日拍摄的西营镇设施农业园区（无人机照片）。",
+            *COLUMN_ARTICLES[4:],
+            *HEADLINE_BLOCK,
+        )
+    )
+    assert [c.text for c in page.captions] == [
+        "这是10月12日拍摄的西营镇设施农业园区（无人机照片）。"
+    ]
+    assert all("无人机照片" not in a.body for a in page.articles)
+
+
+def test_narrow_column_beside_a_picture_is_text_not_headlines():
+    page = parse(
+        spaced(
+            *COLUMN_ARTICLES[:4],
+            "为解决暑期留守儿",
+            "童看护难的问题，",
+            "西营镇组织大学生志愿者为村里的孩子们",
+            "办起了暑期课堂，辅导功课、开展活动。",
+            "王平 摄",
+            *COLUMN_ARTICLES[4:],
+            *HEADLINE_BLOCK,
+        )
+    )
+    story = next(a for a in page.articles if "暑期课堂" in a.body)
+    assert story.body.startswith("为解决暑期留守儿童看护难的问题")
+    assert all(a.headline != "为解决暑期留守儿" for a in page.articles)
