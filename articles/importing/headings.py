@@ -301,11 +301,18 @@ def _find_kickers(candidates: list[Candidate]) -> None:
             len(above.lines) == 1
             and not above.subtitle
             and not above.bylines
-            and " " in top
+            # Two phrases (展现交城特色 助力脱贫增收), or a column's label
+            # indented above a headline with its 副题 (新春走基层).
+            and (
+                (
+                    " " in top
+                    and visual_length(below.headline) >= 1.5 * visual_length(top)
+                )
+                or (above.lines[0].lead and below.subtitle)
+            )
             and not below.lines[0].lead
             and below.lines[0].gap <= 1
             and below.lines[0].no - above.lines[-1].no <= 2
-            and visual_length(below.headline) >= 1.5 * visual_length(top)
         ):
             below.kicker = top
             del candidates[i]
