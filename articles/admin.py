@@ -801,7 +801,11 @@ class PageAdmin(admin.ModelAdmin):
             if page is not None:
                 extra_context["raw_text"] = page.raw_text
                 extra_context["page_articles"] = page.articles.order_by("position")
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as exc:  # a caption move the user may not make
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
 
 # --- places and programs ------------------------------------------------------------
@@ -956,3 +960,10 @@ class CaptionAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.caption_delete(caption=obj, user=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.path)

@@ -551,6 +551,28 @@ def _require(user, perm: str) -> None:
         raise WorkflowError("没有权限执行此操作", FORBIDDEN)
 
 
+def _locked_statuses(*articles: Article) -> dict[int, str]:
+    """The stored status of each article, rows locked for the transaction:
+    rights follow what the database holds, not a possibly stale object."""
+    return dict(
+        Article.objects.select_for_update()
+        .filter(pk__in=[a.pk for a in articles if a is not None])
+        .values_list("pk", "status")
+    )
+
+
+def _require_public_change(user) -> None:
+    """Text moving onto or off the public site is publishing (审核's right),
+    whichever tool moves it; an edit in place of a published article is a
+    correction and stays an editor's (编辑) job, as on the change form."""
+    _require(user, "articles.publish_article")
+
+
+def _same_page(article: Article, other: Article) -> None:
+    if article.page_id is None or article.page_id != other.page_id:
+        raise WorkflowError("只能与同一版面上的稿件合并或调整", INVALID)
+
+
 def public_changed() -> None:
     """What the public may see changed: drop cached public pages."""
     from django.core.cache import caches
@@ -722,6 +744,10 @@ def article_split(*, article: Article, at: int, user) -> Article:
     if not 0 < at < len(paragraphs):
         raise WorkflowError(f"只能在第 2 到第 {len(paragraphs)} 段之前拆分", INVALID)
     with transaction.atomic():
+        # The second part of a published article goes back to review: that
+        # takes text off the public site.
+        if _locked_statuses(article).get(article.pk) == Article.Status.PUBLISHED:
+            _require_public_change(user)
         later = Article.objects.filter(
             page_id=article.page_id, position__gt=article.position
         )
@@ -760,7 +786,19 @@ def article_merge(*, first: Article, second: Article, user) -> Article:
     _require(user, "articles.change_article")
     if first.pk == second.pk:
         raise WorkflowError("不能与自身合并", INVALID)
+    _same_page(first, second)
     with transaction.atomic():
+        statuses = _locked_statuses(first, second)
+        if len(statuses) != 2:
+            raise WorkflowError("稿件已不存在", INVALID)
+        published = Article.Status.PUBLISHED
+        if statuses[second.pk] == published:
+            # `second` leaves the public site and is deleted.
+            _require_public_change(user)
+            _require(user, "articles.delete_article")
+        elif statuses[first.pk] == published:
+            # Unreviewed text would go live inside `first`.
+            _require_public_change(user)
         first.body = "\n\n".join(p for p in (first.body, second.body) if p)
         if not first.headline and second.headline:
             first.headline, first.kicker, first.subtitle = (
@@ -797,6 +835,17 @@ def caption_save(*, caption: Caption, user) -> Caption:
             .values_list("article_id", flat=True)
             .first()
         )
+        if caption.article_id is not None and caption.article_id != before:
+            target = Article.objects.only("page_id").get(pk=caption.article_id)
+            if caption.page_id is not None and target.page_id != caption.page_id:
+                raise WorkflowError("图片说明只能归属同一版面上的稿件", INVALID)
+        if caption.pk and caption.article_id != before:
+            statuses = _locked_statuses(
+                *Article.objects.filter(pk__in={before, caption.article_id} - {None})
+            )
+            if Article.Status.PUBLISHED in statuses.values():
+                # The caption's text appears on, or leaves, a public page.
+                _require_public_change(user)
         caption.save()
         touched = {before, caption.article_id} - {None}
         search.index_articles(articles=Article.objects.filter(pk__in=touched))
