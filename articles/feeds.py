@@ -12,6 +12,7 @@ from people.models import Person
 
 from . import selectors
 from .models import Place, Program
+from .views import read_only
 
 LIMIT = 30
 
@@ -37,6 +38,11 @@ class PlainTextAtom(Atom1Feed):
 
 class LatestFeed(Feed):
     feed_type = PlainTextRss
+
+    def __call__(self, request, *args, **kwargs):
+        # GET, HEAD and OPTIONS like every public page; writes are 405.
+        return read_only(super().__call__)(request, *args, **kwargs)
+
     title = "Newsroom 县报档案 · 最新稿件"
     description = "吕梁市县级报纸最新发布的稿件"
 

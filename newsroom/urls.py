@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap
-from articles.views import robots_txt
+from articles.views import read_only, robots_txt
 from newsroom.login import ThrottledAdminAuthenticationForm
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -12,7 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        sitemap,
+        read_only(sitemap),
         {"sitemaps": {"articles": ArticleSitemap}},
         name="sitemap",
     ),
