@@ -20,7 +20,7 @@ from django.utils import timezone
 from people.models import Byline, Person
 
 from . import search
-from .importing import DecodeError, ParsedPage, decode_page, parse_page
+from .importing import DecodeError, ParsedPage, decode, parse_page
 from .importing.entities import Gazetteer
 from .models import Article, Caption, Page, Place, Program, split_aliases
 from .slugs import pinyin_slug, unique_slug, unique_slug_among
@@ -45,6 +45,9 @@ class PageImportResult:
     articles: list[Article] = field(default_factory=list)
     captions: int = 0
     kept_edited: list[Article] = field(default_factory=list)
+    # What staff should know about the file though it imported (e.g.
+    # control characters removed).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def flagged(self) -> int:
@@ -146,24 +149,32 @@ def person_get_or_create(*, name: str, affiliation: str = "") -> Person:
 # --- pages ------------------------------------------------------------------
 
 
-def page_decode(*, raw: bytes, filename: str) -> str:
-    """The page's text, or PageImportError naming the file and the reason."""
+def page_decode(*, raw: bytes, filename: str) -> tuple[str, list[str]]:
+    """The page's text and warnings about the file, or PageImportError
+    naming the file and the reason."""
     limit = settings.NEWSROOM_MAX_PAGE_BYTES
     if len(raw) > limit:
         raise PageImportError(
             f"{filename}: 文件过大（{len(raw)} 字节，上限 {limit} 字节）", TOO_LARGE
         )
     try:
-        return decode_page(raw)
+        decoded = decode(raw)
     except DecodeError as exc:
         raise PageImportError(f"{filename}: {exc}", exc.code) from exc
+    warnings = []
+    if decoded.removed_controls:
+        warnings.append(
+            f"{filename}: 已删除控制字符 {decoded.removed_controls} 个"
+            "（如 NUL；文件可能损坏，请核对原文）"
+        )
+    return decoded.text, warnings
 
 
-def page_preview(*, raw: bytes, filename: str) -> ParsedPage:
-    """Parse a page without saving anything (the admin's import preview)."""
-    return parse_page(
-        page_decode(raw=raw, filename=filename), gazetteer=gazetteer_current()
-    )
+def page_preview(*, raw: bytes, filename: str) -> tuple[ParsedPage, list[str]]:
+    """Parse a page without saving anything (the admin's import preview);
+    with the warnings the import would give."""
+    text, warnings = page_decode(raw=raw, filename=filename)
+    return parse_page(text, gazetteer=gazetteer_current()), warnings
 
 
 def article_slug_for(
@@ -282,7 +293,7 @@ def page_import(
     ones are kept and reported.
     """
     sha = hashlib.sha256(raw).hexdigest()
-    text = page_decode(raw=raw, filename=filename)
+    text, warnings = page_decode(raw=raw, filename=filename)
     existing = Page.objects.filter(sha256=sha).first()
     if existing and not replace:
         return PageImportResult(filename=filename, page=existing, status="skipped")
@@ -294,7 +305,9 @@ def page_import(
     status = Article.Status.PUBLISHED if publish else Article.Status.REVIEW
     with transaction.atomic():
         result = PageImportResult(
-            filename=filename, status="replaced" if existing else "imported"
+            filename=filename,
+            status="replaced" if existing else "imported",
+            warnings=warnings,
         )
         kept_positions: set[int] = set()
         if existing:

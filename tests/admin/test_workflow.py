@@ -470,3 +470,27 @@ def test_article_changelist_query_count_is_pinned(
         editor_client.get(reverse("admin:articles_article_changelist"))
     with django_assert_max_num_queries(14):
         editor_client.get(reverse("admin:articles_reviewitem_changelist"))
+
+
+def test_upload_of_a_page_with_control_characters_previews_and_imports(
+    editor_client,
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.articles.test_import_command import NUL_PAGE
+
+    response = editor_client.post(
+        reverse("admin:articles_page_import"),
+        {"files": [SimpleUploadedFile("nul.txt", NUL_PAGE)], "publication": "交城报"},
+    )
+    assert response.status_code == 200
+    assert "控制字符 2 个" in response.content.decode()
+    response = editor_client.post(
+        reverse("admin:articles_page_import_confirm"),
+        {"token": response.context["token"]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = Page.objects.get(filename="nul.txt")
+    assert "\x00" not in page.raw_text
+    assert "控制字符 2 个" in response.content.decode()
