@@ -5,7 +5,7 @@ strings and swapped like django-taggit's tag parser.  `parse_page` is the entry
 point; `decode_page` turns a file's bytes into text first.
 """
 
-from .decode import DecodeError, Decoded, decode, decode_page
+from .decode import Decoded, DecodeError, decode, decode_page
 from .entities import Gazetteer
 from .model import (
     Leftover,
