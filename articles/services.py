@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -52,6 +52,27 @@ class PageImportResult:
     @property
     def flagged(self) -> int:
         return sum(1 for a in self.articles if a.flags)
+
+
+# --- rows two imports may create at once -------------------------------------
+
+
+def _find_or_create(find, create, attempts: int = 5):
+    """`find()` the row, else `create()` it.  Another import running at the
+    same time may create the same row (or take the same slug) between the
+    two: the unique constraint refuses ours, and we look again (a new slug is
+    chosen on the next `create()`).  The savepoint keeps the page's
+    transaction usable after the refusal."""
+    for _ in range(attempts):
+        found = find()
+        if found is not None:
+            return found
+        try:
+            with transaction.atomic():
+                return create()
+        except IntegrityError:
+            continue
+    return find() or create()
 
 
 # --- gazetteer and programs -------------------------------------------------
@@ -133,17 +154,22 @@ def gazetteer_current() -> Gazetteer:
 
 def person_get_or_create(*, name: str, affiliation: str = "") -> Person:
     name = "".join(name.split())
-    person = Person.objects.filter(name=name, affiliation=affiliation).first()
-    if person is None and not affiliation:
-        person = Person.objects.filter(name=name).order_by("id").first()
-    if person is None:
+
+    def find():
+        person = Person.objects.filter(name=name, affiliation=affiliation).first()
+        if person is None and not affiliation:
+            person = Person.objects.filter(name=name).order_by("id").first()
+        return person
+
+    def create():
         base = pinyin_slug(name) or "person"
-        person = Person.objects.create(
+        return Person.objects.create(
             name=name,
             affiliation=affiliation,
             slug=unique_slug(base, lambda s: Person.objects.filter(slug=s).exists()),
         )
-    return person
+
+    return _find_or_create(find, create)
 
 
 # --- pages ------------------------------------------------------------------
@@ -208,7 +234,11 @@ def _unique_bylines(bylines):
 
 def _people_for(parsed: ParsedPage) -> dict:
     """(name, affiliation) → Person for every byline on the page."""
-    wanted = {(b.name, b.affiliation) for a in parsed.articles for b in a.bylines}
+    # Sorted: two imports creating the same people do it in the same order,
+    # so one waits for the other instead of each waiting for the other.
+    wanted = sorted(
+        {(b.name, b.affiliation) for a in parsed.articles for b in a.bylines}
+    )
     existing: dict = {}
     for person in Person.objects.filter(name__in={n for n, _ in wanted}).order_by("id"):
         existing.setdefault((person.name, person.affiliation), person)
@@ -234,7 +264,10 @@ def _tag_articles(pairs: list[tuple[Article, str]]) -> None:
     names = {name for _, name in pairs}
     tags = {t.name: t for t in Tag.objects.filter(name__in=names)}
     for name in sorted(names - tags.keys()):
-        tags[name] = Tag.objects.create(name=name)
+        tags[name] = _find_or_create(
+            lambda name=name: Tag.objects.filter(name__iexact=name).first(),
+            lambda name=name: Tag.objects.create(name=name),
+        )
     content_type = ContentType.objects.get_for_model(Article)
     TaggedItem.objects.bulk_create(
         [
@@ -248,18 +281,22 @@ def _tag_articles(pairs: list[tuple[Article, str]]) -> None:
 def _place_for(parsed, cache: dict) -> Place:
     if parsed.name in cache:
         return cache[parsed.name]
-    place = Place.objects.filter(name=parsed.name).order_by("id").first()
-    if place is None:
+
+    def create():
         parent = None
         if parsed.parent:
             parent = Place.objects.filter(name=parsed.parent).order_by("id").first()
-        place = Place.objects.create(
+        return Place.objects.create(
             name=parsed.name,
             kind=parsed.kind,
             parent=parent,
             slug=place_slug(parsed.name, parent),
             is_confirmed=False,
         )
+
+    place = _find_or_create(
+        lambda: Place.objects.filter(name=parsed.name).order_by("id").first(), create
+    )
     cache[parsed.name] = place
     return place
 
@@ -267,11 +304,12 @@ def _place_for(parsed, cache: dict) -> Place:
 def _program_for(name: str, confirmed: bool, cache: dict) -> Program:
     if name in cache:
         return cache[name]
-    program = Program.objects.filter(name=name).first()
-    if program is None:
-        program = Program.objects.create(
+    program = _find_or_create(
+        lambda: Program.objects.filter(name=name).first(),
+        lambda: Program.objects.create(
             name=name, slug=program_slug(name), is_confirmed=confirmed
-        )
+        ),
+    )
     cache[name] = program
     return program
 
@@ -327,14 +365,25 @@ def page_import(
             page.leftovers = [lo.__dict__ for lo in parsed.leftovers]
             page.save()
         else:
-            page = Page.objects.create(
-                filename=filename,
-                sha256=sha,
-                raw_text=text,
-                publication=publication,
-                issue_date=issue_date,
-                leftovers=[lo.__dict__ for lo in parsed.leftovers],
-            )
+            try:
+                with transaction.atomic():
+                    page = Page.objects.create(
+                        filename=filename,
+                        sha256=sha,
+                        raw_text=text,
+                        publication=publication,
+                        issue_date=issue_date,
+                        leftovers=[lo.__dict__ for lo in parsed.leftovers],
+                    )
+            except IntegrityError:
+                # Another import of the same bytes committed while this one
+                # parsed (the constraint waited for it): already imported.
+                page = Page.objects.filter(sha256=sha).first()
+                if page is None:
+                    raise
+                return PageImportResult(
+                    filename=filename, page=page, status="skipped", warnings=warnings
+                )
         result.page = page
         # One query each for the places, programs, people and tags the page
         # names, instead of one per mention.
@@ -356,22 +405,27 @@ def page_import(
         for index, item in enumerate(parsed.articles):
             if item.position in kept_positions:
                 continue
-            article = Article.objects.create(
-                headline=item.headline,
-                kicker=item.kicker,
-                subtitle=item.subtitle,
-                suggested_headline=item.suggested_headline,
-                slug=article_slug_for(
-                    headline=item.headline, fallback=item.suggested_headline
+            # Another import may take the same slug meanwhile: a new one is
+            # chosen on the retry.
+            article = _find_or_create(
+                lambda: None,
+                lambda item=item: Article.objects.create(
+                    headline=item.headline,
+                    kicker=item.kicker,
+                    subtitle=item.subtitle,
+                    suggested_headline=item.suggested_headline,
+                    slug=article_slug_for(
+                        headline=item.headline, fallback=item.suggested_headline
+                    ),
+                    body=item.body,
+                    byline_text=item.byline_text[:300],
+                    kind=item.kind,
+                    status=status,
+                    pub_date=issue_date or (timezone.localdate() if publish else None),
+                    page=page,
+                    position=item.position,
+                    flags=item.flags,
                 ),
-                body=item.body,
-                byline_text=item.byline_text[:300],
-                kind=item.kind,
-                status=status,
-                pub_date=issue_date or (timezone.localdate() if publish else None),
-                page=page,
-                position=item.position,
-                flags=item.flags,
             )
             Byline.objects.bulk_create(
                 Byline(
