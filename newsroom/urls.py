@@ -4,9 +4,9 @@ from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap
 from articles.views import read_only, robots_txt
-from newsroom.login import ThrottledAdminAuthenticationForm
+from newsroom.login import LockingAdminAuthenticationForm
 
-admin.site.login_form = ThrottledAdminAuthenticationForm
+admin.site.login_form = LockingAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
