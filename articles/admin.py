@@ -715,7 +715,9 @@ class PageAdmin(admin.ModelAdmin):
             for upload in form.cleaned_data["files"]:
                 raw = upload.read()
                 try:
-                    parsed = services.page_preview(raw=raw, filename=upload.name)
+                    parsed, warnings = services.page_preview(
+                        raw=raw, filename=upload.name
+                    )
                 except services.PageImportError as exc:
                     errors.append(str(exc))
                     continue
@@ -723,6 +725,7 @@ class PageAdmin(admin.ModelAdmin):
                     {
                         "filename": upload.name,
                         "page": parsed,
+                        "warnings": warnings,
                         "already": services.page_exists(raw=raw),
                     }
                 )
@@ -788,6 +791,8 @@ class PageAdmin(admin.ModelAdmin):
                     f"{item['name']}：{len(result.articles)} 篇稿件，{result.flagged} 篇待核查",
                     messages.SUCCESS,
                 )
+                for warning in result.warnings:
+                    self.message_user(request, warning, messages.WARNING)
         if len(created) == 1:
             return HttpResponseRedirect(
                 reverse("admin:articles_page_change", args=[created[0].page.pk])
@@ -801,7 +806,11 @@ class PageAdmin(admin.ModelAdmin):
             if page is not None:
                 extra_context["raw_text"] = page.raw_text
                 extra_context["page_articles"] = page.articles.order_by("position")
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as exc:  # a caption move the user may not make
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
 
 # --- places and programs ------------------------------------------------------------
@@ -956,3 +965,10 @@ class CaptionAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.caption_delete(caption=obj, user=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.path)

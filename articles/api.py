@@ -3,10 +3,10 @@
 import json
 
 from django.http import Http404, HttpResponse
-from django.views.decorators.http import require_GET
 
 from . import selectors
 from .querystring import with_params
+from .views import read_only
 
 
 def _json(data, status: int = 200) -> HttpResponse:
@@ -39,7 +39,7 @@ def _article_summary(request, article, snippet: str | None = None) -> dict:
     }
 
 
-@require_GET
+@read_only
 def article_list(request):
     try:
         result = selectors.article_search(params=request.GET, with_entities=True)
@@ -72,7 +72,7 @@ def article_list(request):
     return _json(data)
 
 
-@require_GET
+@read_only
 def article_detail(request, pk):
     try:
         article = selectors.article_get_public_by_id(pk=pk)

@@ -14,6 +14,46 @@ class BackupError(RuntimeError):
     pass
 
 
+# How each database's backup file begins: SQLite's file header and
+# pg_dump's custom-format magic.
+SIGNATURES = {"sqlite": b"SQLite format 3\x00", "postgresql": b"PGDMP"}
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def _kind_of(source: Path) -> str | None:
+    with open(source, "rb") as file:
+        head = file.read(16)
+    return next((k for k, sig in SIGNATURES.items() if head.startswith(sig)), None)
+
+
+def _check_restorable(source: Path) -> None:
+    """Refuse, before touching the database, a file this database cannot
+    load: another database's backup, or no backup at all."""
+    try:
+        kind = _kind_of(source)
+    except OSError as exc:
+        raise BackupError(f"无法读取备份文件 {source}：{exc.strerror}") from exc
+    current = NAMES.get(connection.vendor, connection.vendor)
+    if kind is None:
+        raise BackupError(
+            f"{source} 不是 backup_database 写出的备份文件（既非 SQLite 也非 PostgreSQL）"
+        )
+    if kind != connection.vendor:
+        raise BackupError(
+            f"{source} 是 {NAMES[kind]} 数据库的备份，当前数据库是 {current}："
+            f"请在 {NAMES[kind]} 上恢复，或用 export_articles / import_articles 迁移内容"
+        )
+
+
+def _check_writable(target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "ab"):
+            pass
+    except OSError as exc:
+        raise BackupError(f"无法写入 {target}：{exc.strerror}") from exc
+
+
 def _pg_env() -> tuple[list[str], dict]:
     settings = connection.settings_dict
     args = [
@@ -32,15 +72,18 @@ def _pg_env() -> tuple[list[str], dict]:
 
 def backup(target: Path) -> Path:
     target = Path(target)
+    _check_writable(target)
     connection.ensure_connection()
     if connection.vendor == "sqlite":
-        if target.exists():
-            target.unlink()
-        destination = sqlite3.connect(target)
+        target.unlink()
         try:
-            connection.connection.backup(destination)
-        finally:
-            destination.close()
+            destination = sqlite3.connect(target)
+            try:
+                connection.connection.backup(destination)
+            finally:
+                destination.close()
+        except sqlite3.Error as exc:
+            raise BackupError(f"无法写入 {target}：{exc}") from exc
     elif connection.vendor == "postgresql":
         args, env = _pg_env()
         name = connection.settings_dict["NAME"]
@@ -61,6 +104,7 @@ def restore(source: Path) -> None:
     source = Path(source)
     if not source.exists():
         raise BackupError(f"找不到备份文件：{source}")
+    _check_restorable(source)
     connection.ensure_connection()
     if connection.vendor == "sqlite":
         origin = sqlite3.connect(source)

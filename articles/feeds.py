@@ -4,18 +4,45 @@ program."""
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from taggit.models import Tag
 
 from people.models import Person
 
 from . import selectors
 from .models import Place, Program
+from .views import read_only
 
 LIMIT = 30
 
 
+# Page text is plain text, but readers render an RSS <description> and an
+# Atom summary of type "html" as markup: a <script> printed on a page would
+# run in the reader.  RSS has no "text" type, so its description is the text
+# HTML-escaped (the reader shows the characters); Atom says type="text".
+class PlainTextRss(Rss201rev2Feed):
+    def add_item_elements(self, handler, item):
+        if item.get("description"):
+            item = {**item, "description": escape(item["description"])}
+        super().add_item_elements(handler, item)
+
+
+class PlainTextAtom(Atom1Feed):
+    def add_item_elements(self, handler, item):
+        summary = item.get("description")
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
 class LatestFeed(Feed):
+    feed_type = PlainTextRss
+
+    def __call__(self, request, *args, **kwargs):
+        # GET, HEAD and OPTIONS like every public page; writes are 405.
+        return read_only(super().__call__)(request, *args, **kwargs)
+
     title = "Newsroom 县报档案 · 最新稿件"
     description = "吕梁市县级报纸最新发布的稿件"
 
@@ -91,5 +118,5 @@ def atom(feed_class):
     return type(
         f"Atom{feed_class.__name__}",
         (feed_class,),
-        {"feed_type": Atom1Feed, "subtitle": feed_class.description},
+        {"feed_type": PlainTextAtom, "subtitle": feed_class.description},
     )

@@ -13,14 +13,14 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from people.models import Byline, Person
 
 from . import search
-from .importing import DecodeError, ParsedPage, decode_page, parse_page
+from .importing import DecodeError, ParsedPage, decode, parse_page
 from .importing.entities import Gazetteer
 from .models import Article, Caption, Page, Place, Program, split_aliases
 from .slugs import pinyin_slug, unique_slug, unique_slug_among
@@ -45,10 +45,34 @@ class PageImportResult:
     articles: list[Article] = field(default_factory=list)
     captions: int = 0
     kept_edited: list[Article] = field(default_factory=list)
+    # What staff should know about the file though it imported (e.g.
+    # control characters removed).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def flagged(self) -> int:
         return sum(1 for a in self.articles if a.flags)
+
+
+# --- rows two imports may create at once -------------------------------------
+
+
+def _find_or_create(find, create, attempts: int = 5):
+    """`find()` the row, else `create()` it.  Another import running at the
+    same time may create the same row (or take the same slug) between the
+    two: the unique constraint refuses ours, and we look again (a new slug is
+    chosen on the next `create()`).  The savepoint keeps the page's
+    transaction usable after the refusal."""
+    for _ in range(attempts):
+        found = find()
+        if found is not None:
+            return found
+        try:
+            with transaction.atomic():
+                return create()
+        except IntegrityError:
+            continue
+    return find() or create()
 
 
 # --- gazetteer and programs -------------------------------------------------
@@ -130,40 +154,53 @@ def gazetteer_current() -> Gazetteer:
 
 def person_get_or_create(*, name: str, affiliation: str = "") -> Person:
     name = "".join(name.split())
-    person = Person.objects.filter(name=name, affiliation=affiliation).first()
-    if person is None and not affiliation:
-        person = Person.objects.filter(name=name).order_by("id").first()
-    if person is None:
+
+    def find():
+        person = Person.objects.filter(name=name, affiliation=affiliation).first()
+        if person is None and not affiliation:
+            person = Person.objects.filter(name=name).order_by("id").first()
+        return person
+
+    def create():
         base = pinyin_slug(name) or "person"
-        person = Person.objects.create(
+        return Person.objects.create(
             name=name,
             affiliation=affiliation,
             slug=unique_slug(base, lambda s: Person.objects.filter(slug=s).exists()),
         )
-    return person
+
+    return _find_or_create(find, create)
 
 
 # --- pages ------------------------------------------------------------------
 
 
-def page_decode(*, raw: bytes, filename: str) -> str:
-    """The page's text, or PageImportError naming the file and the reason."""
+def page_decode(*, raw: bytes, filename: str) -> tuple[str, list[str]]:
+    """The page's text and warnings about the file, or PageImportError
+    naming the file and the reason."""
     limit = settings.NEWSROOM_MAX_PAGE_BYTES
     if len(raw) > limit:
         raise PageImportError(
             f"{filename}: 文件过大（{len(raw)} 字节，上限 {limit} 字节）", TOO_LARGE
         )
     try:
-        return decode_page(raw)
+        decoded = decode(raw)
     except DecodeError as exc:
         raise PageImportError(f"{filename}: {exc}", exc.code) from exc
+    warnings = []
+    if decoded.removed_controls:
+        warnings.append(
+            f"{filename}: 已删除控制字符 {decoded.removed_controls} 个"
+            "（如 NUL；文件可能损坏，请核对原文）"
+        )
+    return decoded.text, warnings
 
 
-def page_preview(*, raw: bytes, filename: str) -> ParsedPage:
-    """Parse a page without saving anything (the admin's import preview)."""
-    return parse_page(
-        page_decode(raw=raw, filename=filename), gazetteer=gazetteer_current()
-    )
+def page_preview(*, raw: bytes, filename: str) -> tuple[ParsedPage, list[str]]:
+    """Parse a page without saving anything (the admin's import preview);
+    with the warnings the import would give."""
+    text, warnings = page_decode(raw=raw, filename=filename)
+    return parse_page(text, gazetteer=gazetteer_current()), warnings
 
 
 def article_slug_for(
@@ -197,7 +234,11 @@ def _unique_bylines(bylines):
 
 def _people_for(parsed: ParsedPage) -> dict:
     """(name, affiliation) → Person for every byline on the page."""
-    wanted = {(b.name, b.affiliation) for a in parsed.articles for b in a.bylines}
+    # Sorted: two imports creating the same people do it in the same order,
+    # so one waits for the other instead of each waiting for the other.
+    wanted = sorted(
+        {(b.name, b.affiliation) for a in parsed.articles for b in a.bylines}
+    )
     existing: dict = {}
     for person in Person.objects.filter(name__in={n for n, _ in wanted}).order_by("id"):
         existing.setdefault((person.name, person.affiliation), person)
@@ -223,7 +264,10 @@ def _tag_articles(pairs: list[tuple[Article, str]]) -> None:
     names = {name for _, name in pairs}
     tags = {t.name: t for t in Tag.objects.filter(name__in=names)}
     for name in sorted(names - tags.keys()):
-        tags[name] = Tag.objects.create(name=name)
+        tags[name] = _find_or_create(
+            lambda name=name: Tag.objects.filter(name__iexact=name).first(),
+            lambda name=name: Tag.objects.create(name=name),
+        )
     content_type = ContentType.objects.get_for_model(Article)
     TaggedItem.objects.bulk_create(
         [
@@ -237,18 +281,22 @@ def _tag_articles(pairs: list[tuple[Article, str]]) -> None:
 def _place_for(parsed, cache: dict) -> Place:
     if parsed.name in cache:
         return cache[parsed.name]
-    place = Place.objects.filter(name=parsed.name).order_by("id").first()
-    if place is None:
+
+    def create():
         parent = None
         if parsed.parent:
             parent = Place.objects.filter(name=parsed.parent).order_by("id").first()
-        place = Place.objects.create(
+        return Place.objects.create(
             name=parsed.name,
             kind=parsed.kind,
             parent=parent,
             slug=place_slug(parsed.name, parent),
             is_confirmed=False,
         )
+
+    place = _find_or_create(
+        lambda: Place.objects.filter(name=parsed.name).order_by("id").first(), create
+    )
     cache[parsed.name] = place
     return place
 
@@ -256,11 +304,12 @@ def _place_for(parsed, cache: dict) -> Place:
 def _program_for(name: str, confirmed: bool, cache: dict) -> Program:
     if name in cache:
         return cache[name]
-    program = Program.objects.filter(name=name).first()
-    if program is None:
-        program = Program.objects.create(
+    program = _find_or_create(
+        lambda: Program.objects.filter(name=name).first(),
+        lambda: Program.objects.create(
             name=name, slug=program_slug(name), is_confirmed=confirmed
-        )
+        ),
+    )
     cache[name] = program
     return program
 
@@ -282,7 +331,7 @@ def page_import(
     ones are kept and reported.
     """
     sha = hashlib.sha256(raw).hexdigest()
-    text = page_decode(raw=raw, filename=filename)
+    text, warnings = page_decode(raw=raw, filename=filename)
     existing = Page.objects.filter(sha256=sha).first()
     if existing and not replace:
         return PageImportResult(filename=filename, page=existing, status="skipped")
@@ -294,7 +343,9 @@ def page_import(
     status = Article.Status.PUBLISHED if publish else Article.Status.REVIEW
     with transaction.atomic():
         result = PageImportResult(
-            filename=filename, status="replaced" if existing else "imported"
+            filename=filename,
+            status="replaced" if existing else "imported",
+            warnings=warnings,
         )
         kept_positions: set[int] = set()
         if existing:
@@ -314,14 +365,25 @@ def page_import(
             page.leftovers = [lo.__dict__ for lo in parsed.leftovers]
             page.save()
         else:
-            page = Page.objects.create(
-                filename=filename,
-                sha256=sha,
-                raw_text=text,
-                publication=publication,
-                issue_date=issue_date,
-                leftovers=[lo.__dict__ for lo in parsed.leftovers],
-            )
+            try:
+                with transaction.atomic():
+                    page = Page.objects.create(
+                        filename=filename,
+                        sha256=sha,
+                        raw_text=text,
+                        publication=publication,
+                        issue_date=issue_date,
+                        leftovers=[lo.__dict__ for lo in parsed.leftovers],
+                    )
+            except IntegrityError:
+                # Another import of the same bytes committed while this one
+                # parsed (the constraint waited for it): already imported.
+                page = Page.objects.filter(sha256=sha).first()
+                if page is None:
+                    raise
+                return PageImportResult(
+                    filename=filename, page=page, status="skipped", warnings=warnings
+                )
         result.page = page
         # One query each for the places, programs, people and tags the page
         # names, instead of one per mention.
@@ -343,22 +405,27 @@ def page_import(
         for index, item in enumerate(parsed.articles):
             if item.position in kept_positions:
                 continue
-            article = Article.objects.create(
-                headline=item.headline,
-                kicker=item.kicker,
-                subtitle=item.subtitle,
-                suggested_headline=item.suggested_headline,
-                slug=article_slug_for(
-                    headline=item.headline, fallback=item.suggested_headline
+            # Another import may take the same slug meanwhile: a new one is
+            # chosen on the retry.
+            article = _find_or_create(
+                lambda: None,
+                lambda item=item: Article.objects.create(
+                    headline=item.headline,
+                    kicker=item.kicker,
+                    subtitle=item.subtitle,
+                    suggested_headline=item.suggested_headline,
+                    slug=article_slug_for(
+                        headline=item.headline, fallback=item.suggested_headline
+                    ),
+                    body=item.body,
+                    byline_text=item.byline_text[:300],
+                    kind=item.kind,
+                    status=status,
+                    pub_date=issue_date or (timezone.localdate() if publish else None),
+                    page=page,
+                    position=item.position,
+                    flags=item.flags,
                 ),
-                body=item.body,
-                byline_text=item.byline_text[:300],
-                kind=item.kind,
-                status=status,
-                pub_date=issue_date or (timezone.localdate() if publish else None),
-                page=page,
-                position=item.position,
-                flags=item.flags,
             )
             Byline.objects.bulk_create(
                 Byline(
@@ -551,6 +618,28 @@ def _require(user, perm: str) -> None:
         raise WorkflowError("没有权限执行此操作", FORBIDDEN)
 
 
+def _locked_statuses(*articles: Article) -> dict[int, str]:
+    """The stored status of each article, rows locked for the transaction:
+    rights follow what the database holds, not a possibly stale object."""
+    return dict(
+        Article.objects.select_for_update()
+        .filter(pk__in=[a.pk for a in articles if a is not None])
+        .values_list("pk", "status")
+    )
+
+
+def _require_public_change(user) -> None:
+    """Text moving onto or off the public site is publishing (审核's right),
+    whichever tool moves it; an edit in place of a published article is a
+    correction and stays an editor's (编辑) job, as on the change form."""
+    _require(user, "articles.publish_article")
+
+
+def _same_page(article: Article, other: Article) -> None:
+    if article.page_id is None or article.page_id != other.page_id:
+        raise WorkflowError("只能与同一版面上的稿件合并或调整", INVALID)
+
+
 def public_changed() -> None:
     """What the public may see changed: drop cached public pages."""
     from django.core.cache import caches
@@ -722,6 +811,10 @@ def article_split(*, article: Article, at: int, user) -> Article:
     if not 0 < at < len(paragraphs):
         raise WorkflowError(f"只能在第 2 到第 {len(paragraphs)} 段之前拆分", INVALID)
     with transaction.atomic():
+        # The second part of a published article goes back to review: that
+        # takes text off the public site.
+        if _locked_statuses(article).get(article.pk) == Article.Status.PUBLISHED:
+            _require_public_change(user)
         later = Article.objects.filter(
             page_id=article.page_id, position__gt=article.position
         )
@@ -760,7 +853,19 @@ def article_merge(*, first: Article, second: Article, user) -> Article:
     _require(user, "articles.change_article")
     if first.pk == second.pk:
         raise WorkflowError("不能与自身合并", INVALID)
+    _same_page(first, second)
     with transaction.atomic():
+        statuses = _locked_statuses(first, second)
+        if len(statuses) != 2:
+            raise WorkflowError("稿件已不存在", INVALID)
+        published = Article.Status.PUBLISHED
+        if statuses[second.pk] == published:
+            # `second` leaves the public site and is deleted.
+            _require_public_change(user)
+            _require(user, "articles.delete_article")
+        elif statuses[first.pk] == published:
+            # Unreviewed text would go live inside `first`.
+            _require_public_change(user)
         first.body = "\n\n".join(p for p in (first.body, second.body) if p)
         if not first.headline and second.headline:
             first.headline, first.kicker, first.subtitle = (
@@ -797,6 +902,17 @@ def caption_save(*, caption: Caption, user) -> Caption:
             .values_list("article_id", flat=True)
             .first()
         )
+        if caption.article_id is not None and caption.article_id != before:
+            target = Article.objects.only("page_id").get(pk=caption.article_id)
+            if caption.page_id is not None and target.page_id != caption.page_id:
+                raise WorkflowError("图片说明只能归属同一版面上的稿件", INVALID)
+        if caption.pk and caption.article_id != before:
+            statuses = _locked_statuses(
+                *Article.objects.filter(pk__in={before, caption.article_id} - {None})
+            )
+            if Article.Status.PUBLISHED in statuses.values():
+                # The caption's text appears on, or leaves, a public page.
+                _require_public_change(user)
         caption.save()
         touched = {before, caption.article_id} - {None}
         search.index_articles(articles=Article.objects.filter(pk__in=touched))

@@ -1,43 +1,64 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import api, feeds, views
 
 app_name = "articles"
 
+
+class SlugText:
+    """A slug as typed in a URL: anything but "/" and control characters.
+    A NUL cannot be stored in PostgreSQL text, so looking it up would fail
+    with a database error; no slug holds one, so such a URL is a 404."""
+
+    regex = "[^/\x00-\x1f\x7f]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SlugText, "slugtext")
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
-    path("articles/<str:slug>/", views.article_detail, name="article_detail"),
-    path("places/<str:slug>/", views.place_detail, name="place_detail"),
-    path("programs/<str:slug>/", views.program_detail, name="program_detail"),
-    path("people/<str:slug>/", views.person_detail, name="person_detail"),
-    path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
+    path("articles/<slugtext:slug>/", views.article_detail, name="article_detail"),
+    path("places/<slugtext:slug>/", views.place_detail, name="place_detail"),
+    path("programs/<slugtext:slug>/", views.program_detail, name="program_detail"),
+    path("people/<slugtext:slug>/", views.person_detail, name="person_detail"),
+    path("tags/<slugtext:slug>/", views.tag_detail, name="tag_detail"),
     path("archive/", views.archive, name="archive"),
     path("archive/<int:year>/", views.archive, name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.archive, name="archive_month"),
     path("feeds/latest.rss", feeds.LatestFeed(), name="feed_latest"),
     path("feeds/latest.atom", feeds.atom(feeds.LatestFeed)(), name="feed_latest_atom"),
-    path("feeds/places/<str:slug>.rss", feeds.PlaceFeed(), name="feed_place"),
-    path("feeds/programs/<str:slug>.rss", feeds.ProgramFeed(), name="feed_program"),
-    path("feeds/people/<str:slug>.rss", feeds.PersonFeed(), name="feed_person"),
-    path("feeds/tags/<str:slug>.rss", feeds.TagFeed(), name="feed_tag"),
+    path("feeds/places/<slugtext:slug>.rss", feeds.PlaceFeed(), name="feed_place"),
     path(
-        "feeds/places/<str:slug>.atom",
+        "feeds/programs/<slugtext:slug>.rss", feeds.ProgramFeed(), name="feed_program"
+    ),
+    path("feeds/people/<slugtext:slug>.rss", feeds.PersonFeed(), name="feed_person"),
+    path("feeds/tags/<slugtext:slug>.rss", feeds.TagFeed(), name="feed_tag"),
+    path(
+        "feeds/places/<slugtext:slug>.atom",
         feeds.atom(feeds.PlaceFeed)(),
         name="feed_place_atom",
     ),
     path(
-        "feeds/programs/<str:slug>.atom",
+        "feeds/programs/<slugtext:slug>.atom",
         feeds.atom(feeds.ProgramFeed)(),
         name="feed_program_atom",
     ),
     path(
-        "feeds/people/<str:slug>.atom",
+        "feeds/people/<slugtext:slug>.atom",
         feeds.atom(feeds.PersonFeed)(),
         name="feed_person_atom",
     ),
     path(
-        "feeds/tags/<str:slug>.atom", feeds.atom(feeds.TagFeed)(), name="feed_tag_atom"
+        "feeds/tags/<slugtext:slug>.atom",
+        feeds.atom(feeds.TagFeed)(),
+        name="feed_tag_atom",
     ),
     path("api/articles/", api.article_list, name="api_articles"),
     path("api/articles/<int:pk>/", api.article_detail, name="api_article"),

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_page
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 from taggit.models import Tag
 
 from people.models import Person
@@ -18,6 +18,24 @@ from .models import Article, Place, Program
 from .querystring import with_params
 
 PAGE_SIZE = 20
+
+
+PUBLIC_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def read_only(view):
+    """GET, and what link checkers, crawlers and monitors send: HEAD (the
+    handler drops the body) and OPTIONS (which methods work); writes are 405."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            response = HttpResponse()
+            response["Allow"] = ", ".join(PUBLIC_METHODS)
+            return response
+        return view(request, *args, **kwargs)
+
+    return require_http_methods(PUBLIC_METHODS)(wrapper)
 
 
 def public_cache(view):
@@ -44,7 +62,7 @@ def _bad_request(request, message: str):
     )
 
 
-@require_GET
+@read_only
 @public_cache
 def home(request):
     return render(
@@ -59,7 +77,7 @@ def home(request):
     )
 
 
-@require_GET
+@read_only
 @public_cache
 def article_detail(request, slug):
     article = selectors.article_get_public(slug=slug)
@@ -76,7 +94,7 @@ def article_detail(request, slug):
     )
 
 
-@require_GET
+@read_only
 @public_cache
 def search(request):
     try:
@@ -172,7 +190,7 @@ def _entity_page(request, template, context, queryset, param, value):
     return render(request, template, context)
 
 
-@require_GET
+@read_only
 @public_cache
 def place_detail(request, slug):
     place = get_object_or_404(Place.objects.select_related("parent"), slug=slug)
@@ -186,7 +204,7 @@ def place_detail(request, slug):
     )
 
 
-@require_GET
+@read_only
 @public_cache
 def program_detail(request, slug):
     program = get_object_or_404(Program, slug=slug)
@@ -200,7 +218,7 @@ def program_detail(request, slug):
     )
 
 
-@require_GET
+@read_only
 @public_cache
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
@@ -219,7 +237,7 @@ def person_detail(request, slug):
     )
 
 
-@require_GET
+@read_only
 @public_cache
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
@@ -233,9 +251,11 @@ def tag_detail(request, slug):
     )
 
 
-@require_GET
+@read_only
 @public_cache
 def archive(request, year=None, month=None):
+    if year is not None and not 1 <= year <= 9999:  # what a date can hold
+        raise Http404("没有这一年")
     if month is not None and not 1 <= month <= 12:
         raise Http404("没有这个月份")
     qs = selectors.article_list_public()
@@ -256,7 +276,7 @@ def archive(request, year=None, month=None):
     )
 
 
-@require_GET
+@read_only
 def robots_txt(request):
     lines = [
         "User-agent: *",

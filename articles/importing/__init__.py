@@ -5,7 +5,7 @@ strings and swapped like django-taggit's tag parser.  `parse_page` is the entry
 point; `decode_page` turns a file's bytes into text first.
 """
 
-from .decode import DecodeError, decode_page
+from .decode import Decoded, DecodeError, decode, decode_page
 from .entities import Gazetteer
 from .model import (
     Leftover,
@@ -18,12 +18,14 @@ from .parse import parse_page
 
 __all__ = [
     "DecodeError",
+    "Decoded",
     "Gazetteer",
     "Leftover",
     "ParsedArticle",
     "ParsedByline",
     "ParsedCaption",
     "ParsedPage",
+    "decode",
     "decode_page",
     "parse_page",
 ]

@@ -1,7 +1,9 @@
 """Bytes to text: UTF-8, UTF-8 with BOM, then GB18030 (what older PDF tools
 write on Chinese Windows); anything else is refused with a reason."""
 
+import re
 import unicodedata
+from dataclasses import dataclass
 
 
 class DecodeError(ValueError):
@@ -17,7 +19,34 @@ BINARY = "binary"
 UNDECODABLE = "undecodable"
 
 
+# C0 and C1 control characters and DEL, but not the tab and line feed a page
+# is laid out with (carriage returns become line feeds first).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    # Control characters taken out (NUL, ESC, ...): worth telling staff, as
+    # the file was damaged or not quite text.
+    removed_controls: int = 0
+
+
+def decode(data: bytes) -> Decoded:
+    """The page's text with line ends made "\n" and control characters
+    removed, the same for every database (PostgreSQL text cannot hold a NUL,
+    SQLite would keep it and search would trip on it), and how many went."""
+    text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
+    text, removed = _CONTROLS.subn("", text)
+    return Decoded(text=text, removed_controls=removed)
+
+
 def decode_page(data: bytes) -> str:
+    return decode(data).text
+
+
+def decode_text(data: bytes) -> str:
+    """The bytes as text, as they are, or DecodeError."""
     if not data.strip():
         raise DecodeError("文件为空", EMPTY)
     if b"\x00" in data[:4096] and not _looks_utf16(data):

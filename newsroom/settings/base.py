@@ -1,9 +1,11 @@
 """Settings shared by every environment; dev, test and prod refine them."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -24,6 +26,7 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "django_filters",
+    "axes",
     "articles",
     "people",
 ]
@@ -39,7 +42,35 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes checks the lock before Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Content-Security-Policy (django-csp; Django 5.2 has none of its own): scripts
+# and styles only from this site's files, so a script that slipped into a
+# page's text could not run even if escaping failed.  Templates hold no
+# inline script, style or event handler.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
@@ -102,11 +133,27 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
 
-# Admin logins: this many failures within the window lock the name out.
+# Admin logins (django-axes, see newsroom/login.py): this many failures for
+# one user name from one address lock that pair out for the window.
 NEWSROOM_LOGIN_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
 NEWSROOM_LOGIN_FAILURE_WINDOW = int(
     os.environ.get("NEWSROOM_LOGIN_FAILURE_WINDOW", "900")
 )
+# Addresses of the reverse proxies in front of gunicorn (comma-separated,
+# e.g. 127.0.0.1): only requests from them may name the client's address in
+# X-Forwarded-For.  Empty: the connecting address is the client's.
+NEWSROOM_TRUSTED_PROXIES = [
+    a.strip()
+    for a in os.environ.get("NEWSROOM_TRUSTED_PROXIES", "").split(",")
+    if a.strip()
+]
+AXES_FAILURE_LIMIT = NEWSROOM_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=NEWSROOM_LOGIN_FAILURE_WINDOW)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "newsroom.login.username"
+AXES_CLIENT_IP_CALLABLE = "newsroom.login.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.login.locked_out"
+AXES_RESET_ON_SUCCESS = True
 
 # A file cache is shared by every gunicorn worker on the host, so the login
 # throttle and cached public pages hold across processes.

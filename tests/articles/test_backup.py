@@ -1,9 +1,12 @@
 """Backup and restore round trip on the database the suite runs on."""
 
 import io
+import sqlite3
 
 import pytest
+from django.core.cache import caches
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from articles import search
 from articles.models import Article, Page
@@ -29,7 +32,10 @@ def test_backup_then_restore_brings_everything_back(tmp_path):
 
     with pytest.raises(CommandError, match="--yes"):
         call_command("restore_database", str(target), stdout=io.StringIO())
+    caches["pages"].set("views.decorators.cache.cache_page.stale", "old page")
     call_command("restore_database", str(target), yes=True, stdout=io.StringIO())
+    # Pages cached before the restore show what the restore replaced.
+    assert caches["pages"].get("views.decorators.cache.cache_page.stale") is None
     assert (
         Article.objects.count(),
         Page.objects.count(),
@@ -46,3 +52,43 @@ def test_backup_then_restore_brings_everything_back(tmp_path):
 def test_restore_of_a_missing_file_is_refused(tmp_path):
     with pytest.raises(CommandError, match="找不到"):
         call_command("restore_database", str(tmp_path / "none.backup"), yes=True)
+
+
+def other_databases_backup(tmp_path):
+    """A backup file of the kind the other database writes."""
+    path = tmp_path / "other.backup"
+    if connection.vendor == "sqlite":
+        path.write_bytes(b"PGDMP\x01\x0e\x00" + bytes(range(256)) * 8)
+        return path, "PostgreSQL"
+    made = sqlite3.connect(path)
+    made.execute("create table t (a)")
+    made.commit()
+    made.close()
+    return path, "SQLite"
+
+
+@pytest.mark.django_db
+def test_restore_of_the_other_databases_backup_is_refused_clearly(tmp_path):
+    path, kind = other_databases_backup(tmp_path)
+    with pytest.raises(CommandError) as info:
+        call_command("restore_database", str(path), yes=True, stdout=io.StringIO())
+    current = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[connection.vendor]
+    assert f"是 {kind} 数据库的备份，当前数据库是 {current}" in str(info.value)
+
+
+@pytest.mark.django_db
+def test_restore_of_a_file_that_is_no_backup_is_refused(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("这不是备份文件", "utf-8")
+    with pytest.raises(CommandError, match="不是.*备份"):
+        call_command("restore_database", str(path), yes=True, stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_backup_to_an_unwritable_path_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    # Its parent is a file: no directory can be made there (even as root).
+    for target in (blocker / "newsroom.backup", blocker / "sub" / "newsroom.backup"):
+        with pytest.raises(CommandError, match="无法写入"):
+            call_command("backup_database", output=str(target), stdout=io.StringIO())

@@ -196,3 +196,27 @@ def test_export_import_round_trip(gazetteer_db, tmp_path, django_db_blocker):
         return {k: sorted(v) if k in lists else v for k, v in row.items() if k != "id"}
 
     assert [strip(r) for r in after] == [strip(r) for r in before]
+
+
+NUL_PAGE = (
+    "本报讯 近日，交城县西营镇举办果蔬采摘节，游客踊跃参加，" * 60
+    + "\x00活动持续三天\x1b。（郭 晋）\n\n西营镇举办果蔬采摘节\n"
+).encode()
+
+
+def test_control_characters_after_4_kb_are_cleaned_and_reported(gazetteer_db, tmp_path):
+    """A NUL past the binary check used to crash the whole PostgreSQL run."""
+    assert NUL_PAGE.index(b"\x00") > 4096
+    (tmp_path / "a-nul.txt").write_bytes(NUL_PAGE)
+    (tmp_path / "b-good.txt").write_bytes(
+        "本报讯 交城县召开会议，部署秋收工作。（孙宝忠）\n".encode()
+    )
+    out, err = run("import_pages", str(tmp_path))
+    assert Page.objects.count() == 2
+    page = Page.objects.get(filename="a-nul.txt")
+    assert "\x00" not in page.raw_text and "\x1b" not in page.raw_text
+    assert "\n" in page.raw_text
+    for article in page.articles.all():
+        assert "\x00" not in article.body
+    assert "a-nul.txt" in out and "控制字符 2 个" in out
+    assert "failed=0" in out

@@ -58,8 +58,20 @@ def page(browser):
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # The Content-Security-Policy must not block anything the pages need:
+    # Chromium reports each blocked script, style or handler on the console.
+    blocked = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not blocked, blocked
 
 
 @pytest.fixture

@@ -94,3 +94,27 @@ def test_admin_pages(client, hostile, django_user_model):
 def test_entity_pages(client, hostile):
     person = hostile.bylines.first().person
     assert_inert(client.get(person.get_absolute_url()).content.decode())
+
+
+def feed_items(client, url):
+    import xml.etree.ElementTree as ET
+
+    return ET.fromstring(client.get(url).content)
+
+
+def test_feeds_carry_page_text_as_plain_text(client, hostile):
+    """A feed reader renders RSS descriptions and Atom `html` summaries as
+    markup: text from a page must reach it as text, never as tags."""
+    atom_ns = "{http://www.w3.org/2005/Atom}"
+    person = hostile.bylines.first().person
+    for url in ["/feeds/latest.atom", f"/feeds/people/{person.slug}.atom"]:
+        entry = feed_items(client, url).find(f"{atom_ns}entry")
+        summary = entry.find(f"{atom_ns}summary")
+        assert summary.get("type") == "text", url
+        assert "<script>alert('x')</script>" in summary.text  # shown as printed
+    for url in ["/feeds/latest.rss", f"/feeds/people/{person.slug}.rss"]:
+        description = feed_items(client, url).find("channel/item/description").text
+        # What the reader gets after XML decoding is HTML that shows the
+        # text: no tag in it.
+        assert "<" not in description and ">" not in description, url
+        assert "&lt;script&gt;" in description

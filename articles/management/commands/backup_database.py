@@ -21,7 +21,6 @@ class Command(BaseCommand):
         target = Path(
             output or f"backups/newsroom-{datetime.now():%Y%m%d-%H%M%S}.backup"
         )
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
             backup.backup(target)
         except backup.BackupError as exc:

@@ -41,6 +41,7 @@ class Command(BaseCommand):
         totals = dict(
             pages=0, articles=0, captions=0, flagged=0, skipped=0, failed=0, kept=0
         )
+        warnings: list[str] = []
         progress = Progress(self.stdout, len(files), "导入")
         for path in files:
             try:
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                 totals["failed"] += 1
                 self.stderr.write(f"失败 {path}: 无法读取（{exc.strerror}）")
             else:
+                warnings.extend(result.warnings)
                 if result.status == "skipped":
                     totals["skipped"] += 1
                     if not progress.enabled:
@@ -75,6 +77,8 @@ class Command(BaseCommand):
                         self.stdout.write(f"保留已编辑稿件 #{article.pk} {article}")
             progress.step(path.name)
         progress.close()
+        for warning in warnings:
+            self.stdout.write(f"注意 {warning}")
         self.stdout.write(
             "版面 {pages}，稿件 {articles}，图片说明 {captions}，待核查 {flagged}，"
             "跳过 {skipped}，失败 {failed}".format(**totals)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import backup
+from articles import backup, services
 
 
 class Command(BaseCommand):
@@ -17,4 +17,6 @@ class Command(BaseCommand):
             backup.restore(path)
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
+        # Cached public pages show what was replaced.
+        services.public_changed()
         self.stdout.write(f"已从 {path} 恢复")
