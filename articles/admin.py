@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Case, Count, IntegerField, TextField, Value, When
 from django.db.models.functions import Cast, Length
 from django.db.models.lookups import GreaterThan
@@ -39,15 +38,10 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self):
         query = getattr(self.object_list, "query", None)
-        if connection.vendor == "postgresql" and query is not None and not query.where:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
-                    [self.object_list.model._meta.db_table],
-                )
-                row = cursor.fetchone()
-            if row and row[0] > 100_000:
-                return int(row[0])
+        if query is not None and not query.where:
+            rows = search.backend().table_estimate(self.object_list.model)
+            if rows and rows > 100_000:
+                return rows
         return super().count
 
 

@@ -225,11 +225,11 @@ def parallel_rebuild(workers: int) -> None:
 
     from django.db import connection
 
-    from articles import search
     from articles.models import Article
+    from articles.search.backends import postgres
 
     with connection.cursor() as cursor:
-        indexes = search._drop_gin_indexes()
+        indexes = postgres.drop_gin_indexes()
         cursor.execute("TRUNCATE articles_searchchunk")
     ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
     # Interleave in slices so each worker gets a contiguous range per batch.

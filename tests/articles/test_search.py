@@ -7,6 +7,7 @@ import pytest
 
 from articles import search
 from articles.models import Article
+from articles.search.backends import postgres
 from articles.selectors import SearchError, article_search
 
 pytestmark = pytest.mark.django_db
@@ -251,9 +252,9 @@ def test_rebuild_search_index_command(imported_pages):
 def test_both_plans_page_through_exactly_the_matches(corpus, monkeypatch, walk, sort):
     """Listing matches through the index and walking the archive in date
     order checking each article are two plans for one answer."""
-    from articles import selectors
+    from articles.search import planner
 
-    monkeypatch.setattr(selectors._Plan, "walk_beats_index", lambda self, n: walk)
+    monkeypatch.setattr(planner._Plan, "walk_beats_index", lambda self, n: walk)
     dates = dict(Article.objects.values_list("pk", "pub_date"))
     for q in ["县", "交城", "扶贫车间", "交城 -扶贫", "扶贫 交城"]:
         terms = [t for t in q.split() if not t.startswith("-")]
@@ -279,14 +280,14 @@ def test_share_estimates_come_from_postgresql_statistics(corpus):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        assert search.estimated_share(search.parse_query("县")) is None
+        assert search.backend().estimated_share(search.parse_query("县")) is None
         return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_searchchunk")
         cursor.execute("ANALYZE articles_article")
-    search._stats_cache.clear()
+    postgres._stats_cache.clear()
     share = {
-        q: search.estimated_share(search.parse_query(q))
+        q: search.backend().estimated_share(search.parse_query(q))
         for q in ("县", "交城", "交城县", "蛟龙", "交城 蛟龙")
     }
     truth = {q: len(oracle(corpus, q.split())) / len(corpus) for q in share}
@@ -297,9 +298,9 @@ def test_share_estimates_come_from_postgresql_statistics(corpus):
         assert truth[q] / 3 <= share[q] <= 3 * truth[q], (q, share[q], truth[q])
     # A term the statistics omit is counted on the index: its rows, one or
     # two per article holding it (headline block and body).
-    stats = search._lexeme_stats()
+    stats = postgres._lexeme_stats()
     for q in ("交城", "蛟龙", "扶贫"):
-        measured = search._measured_share(stats, search.make_term(q))
+        measured = postgres._measured_share(stats, search.make_term(q))
         truth = len(oracle(corpus, [q])) / stats.articles
         assert truth <= measured <= 2 * truth, q
 
@@ -312,11 +313,11 @@ def test_walk_reads_text_in_date_order_and_says_when_it_stopped(corpus):
     expected = [
         pk for pk in newest.values_list("pk", flat=True) if pk in oracle(corpus, ["县"])
     ]
-    ids, cut = search.walk(newest, query, offset=1, size=3, bound=len(corpus))
+    ids, cut = search.backend().walk(newest, query, offset=1, size=3, bound=len(corpus))
     assert (ids, cut) == (expected[1:4], False)
     if connection.vendor == "postgresql":
         # Only the first two articles are read: too few for a page.
-        ids, cut = search.walk(newest, query, offset=0, size=20, bound=2)
+        ids, cut = search.backend().walk(newest, query, offset=0, size=20, bound=2)
         first_two = list(newest.values_list("pk", flat=True)[:2])
         assert cut and ids == [pk for pk in first_two if pk in expected]
 
@@ -334,16 +335,16 @@ def test_some_matching_gives_only_matches_within_the_filters(corpus):
             (Article.objects.published(), expected),
             (Article.objects.filter(pk__in=half), expected & set(half)),
         ):
-            ids = search.some_matching(query, articles, limit=5)
+            ids = search.backend().some_matching(query, articles, limit=5)
             assert len(ids) == len(set(ids)) == min(5, len(allowed)), q
             assert set(ids) <= allowed, q
 
 
 @pytest.mark.parametrize("walk", [False, True], ids=["index", "walk"])
 def test_headline_block_hits_come_first_in_both_plans(corpus, monkeypatch, walk):
-    from articles import selectors
+    from articles.search import planner
 
-    monkeypatch.setattr(selectors._Plan, "walk_beats_index", lambda self, n: walk)
+    monkeypatch.setattr(planner._Plan, "walk_beats_index", lambda self, n: walk)
     for q in ["交城", "扶贫 交城"]:
         result = article_search(params={"q": q, "page_size": 50})
         in_title = [

@@ -1,0 +1,153 @@
+"""What every engine answers for search, and the parts they share.
+
+A backend keeps the index (`insert`, `remove`, `clear`, `bulk_load`),
+matches terms (`chunk_where`, from which `matching` and the rest are built),
+walks the archive in date order, and estimates (`estimated_share`,
+`estimate_count`, `table_estimate`) — `None` where the engine has no cheap
+estimate, and then the planner goes by exact counts.  Each subclass holds
+all of its engine's SQL; this one holds none that is particular to one."""
+
+from contextlib import contextmanager, nullcontext
+
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from ...models import SearchChunk
+from ..query import ParsedQuery, Term
+
+
+class SearchBackend:
+    # Is a walk one indexed query (so sampling the newest matches is cheap
+    # however broad the term)?  True where the index lists matches cheaply.
+    walks_by_index = True
+
+    # --- keeping the index current ---------------------------------------------
+
+    def insert(self, rows: list[tuple[int, str, str]]) -> None:
+        """Store (article id, kind, normalised text) rows."""
+        raise NotImplementedError
+
+    def remove(self, article_ids: list[int]) -> None:
+        """Drop the rows of these articles."""
+        SearchChunk.objects.filter(article_id__in=article_ids).delete()
+
+    def clear(self) -> None:
+        """Drop every row (a rebuild follows)."""
+        SearchChunk.objects.all().delete()
+
+    def bulk_load(self):
+        """A block in which a whole rebuild is loaded."""
+        return nullcontext()
+
+    def analyze(self) -> None:
+        """Refresh the engine's statistics after a rebuild."""
+
+    # --- matching ----------------------------------------------------------------
+
+    def term_where(self, term: Term) -> tuple[str, list]:
+        """Conditions on a search row matching `term` through the index."""
+        raise NotImplementedError
+
+    def chunk_where(self, term: Term, kind: str | None) -> tuple[str, list]:
+        """`term_where`, in the rows of one kind (the headline block) if given."""
+        sql, params = self.term_where(term)
+        if kind:
+            sql += " AND kind = %s"
+            params = [*params, kind]
+        return sql, params
+
+    def article_ids_sql(self, term: Term, kind: str | None = None) -> RawSQL:
+        """SQL for the ids of articles with a row matching `term`."""
+        where, params = self.chunk_where(term, kind)
+        return RawSQL(
+            f"SELECT article_id FROM articles_searchchunk WHERE {where}", params
+        )
+
+    def matching(
+        self,
+        query: ParsedQuery,
+        articles: QuerySet,
+        *,
+        kind: str | None = None,
+        per_article: bool = False,
+    ) -> QuerySet:
+        """The articles whose text holds every term and none of the excluded
+        ones (see `articles.search.matching`)."""
+        qs = articles
+        for term in query.terms:
+            qs = qs.filter(pk__in=self.article_ids_sql(term, kind))
+        for term in query.excluded:
+            qs = qs.exclude(pk__in=self.article_ids_sql(term))
+        return qs
+
+    def chunk_article_ids(self, term: Term, *, kind: str | None, limit: int) -> list:
+        """Ids of articles of any status with a row matching `term`, at most
+        `limit`, straight from the index: no join for the planner to
+        misjudge (its statistics cover all rows, not the headline ones
+        alone)."""
+        from django.db import connection
+
+        ids = self.article_ids_sql(term, kind)
+        with self.index_plan(), connection.cursor() as cursor:
+            cursor.execute(f"{ids.sql} LIMIT %s", [*ids.params, limit])
+            return list(dict.fromkeys(row[0] for row in cursor.fetchall()))
+
+    def some_matching(
+        self, query: ParsedQuery, articles: QuerySet, *, limit: int
+    ) -> list[int]:
+        """Ids of up to `limit` matches in `articles`, in the order the index
+        gives them."""
+        ids = self.matching(query, articles).order_by().values_list("pk", flat=True)
+        return list(ids[:limit])
+
+    def walk(
+        self,
+        ordered: QuerySet,
+        query: ParsedQuery,
+        *,
+        offset: int,
+        size: int,
+        bound: int,
+        kind: str | None = None,
+    ) -> tuple[list[int], bool]:
+        """A page of the matches among the first `bound` articles of
+        `ordered`, and whether the walk stopped at `bound`.  Here: one
+        indexed query, never cut."""
+        ids = self.matching(query, ordered, kind=kind).values_list("pk", flat=True)
+        return list(ids[offset : offset + size]), False
+
+    def id_set(self, ids: list[int]) -> RawSQL:
+        """Ids as a subquery of one parameter, for `pk__in=`.  A list of
+        thousands of ids costs the driver more than the database: psycopg
+        splits the statement at each placeholder, and caches no statement
+        longer than 4 KiB."""
+        raise NotImplementedError
+
+    # --- planning ------------------------------------------------------------------
+
+    @contextmanager
+    def index_plan(self):
+        """Run the queries inside on the search index."""
+        yield
+
+    @contextmanager
+    def walk_plan(self):
+        """Run the queries inside by walking articles in order."""
+        yield
+
+    def estimated_share(self, query: ParsedQuery) -> float | None:
+        """The estimated share of articles holding every term; None without
+        statistics: then plans go by exact counts alone."""
+        return None
+
+    def article_total(self) -> int | None:
+        """The engine's idea of how many articles there are."""
+        return None
+
+    def estimate_count(self, queryset: QuerySet) -> int | None:
+        """The engine's row estimate for a query, without counting."""
+        return None
+
+    def table_estimate(self, model) -> int | None:
+        """The engine's idea of how many rows a whole table holds."""
+        return None

@@ -1,0 +1,65 @@
+"""SQLite: an FTS5 table holds each search row's tokens with positions.
+
+One token per character offset — the bigram starting there, the character
+alone before a space or the end, or a filler where the text has a space —
+so a substring query is an exact phrase of its bigrams, and a
+one-character query a prefix query.  Its 'ascii' tokenizer splits only at
+ASCII spaces and punctuation; ASCII punctuation is mapped into the Private
+Use Area first (`query.encode`).  FTS5 lists matches cheaply, so the
+planner's walk here is one indexed query and there are no estimates."""
+
+import json
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from ...models import SearchChunk
+from ..query import Term, index_tokens
+from .base import SearchBackend
+
+
+def _fts_match(term: Term) -> str:
+    return '"' + " ".join(term.tokens) + '"' + ("*" if term.prefix else "")
+
+
+class SQLiteBackend(SearchBackend):
+    walks_by_index = True
+
+    def insert(self, rows):
+        if not rows:
+            return
+        chunks = SearchChunk.objects.bulk_create(
+            [SearchChunk(article_id=a, kind=k, text=t) for a, k, t in rows]
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO articles_search_fts (rowid, tokens) VALUES (%s, %s)",
+                [(c.pk, " ".join(index_tokens(c.text))) for c in chunks],
+            )
+
+    def remove(self, article_ids):
+        with connection.cursor() as cursor:
+            for start in range(0, len(article_ids), 500):
+                part = article_ids[start : start + 500]
+                marks = ",".join(["%s"] * len(part))
+                cursor.execute(
+                    "DELETE FROM articles_search_fts WHERE rowid IN "
+                    f"(SELECT id FROM articles_searchchunk WHERE article_id IN ({marks}))",
+                    part,
+                )
+        super().remove(article_ids)
+
+    def clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM articles_search_fts")
+        super().clear()
+
+    def term_where(self, term):
+        sql = (
+            "id IN (SELECT rowid FROM articles_search_fts "
+            "WHERE articles_search_fts MATCH %s)"
+        )
+        return sql, [_fts_match(term)]
+
+    def id_set(self, ids):
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])

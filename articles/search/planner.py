@@ -1,0 +1,316 @@
+"""Choosing how to answer a search: list every match from the index, or
+walk the archive in date order and check each article, by which the
+backend's estimates say is cheaper; ranking and the facets' sample follow
+from the plan.  No SQL of its own: every statement is the backend's."""
+
+import math
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from ..models import Article, SearchChunk
+from .backends import backend
+from .query import ParsedQuery
+
+COUNT_CAP = 10_000  # browsing: larger counts are the engine's estimate (PostgreSQL)
+EXACT_CAP = 5_000  # a query with more matches is "broad": walked, estimated count
+RANK_CAP = 500  # result sets up to this size are ranked on their text
+TITLE_CAP = 2_000  # headline hits of a broad query listed at least (grows with √N)
+FACET_CAP = 1_000  # facets of larger result sets count the newest this many
+FACET_WALK = 100  # broad searches: facets count the newest this many matches
+WALK_SLACK = 4  # walk this many times the articles the estimate needs
+WALK_MIN = 5_000  # … but at least this many before giving up on it
+
+
+def search_page(
+    *, query: ParsedQuery, articles: QuerySet, sort: str, offset: int, size: int
+) -> "SearchPage":
+    """The page of `articles` (already filtered) matching `query`, in
+    `sort` order ("relevance", "newest", "oldest"), from `offset`.  With no
+    query, the articles by date, counted exactly up to COUNT_CAP."""
+    if query:
+        return _search_page(articles, query, sort, offset, size)
+    base = articles
+    count = base.order_by().values("pk")[: COUNT_CAP + 1].count()
+    estimate = count > COUNT_CAP
+    if estimate:
+        # Counting a large filtered archive exactly takes a scan; the
+        # engine's estimate is shown as one (SQLite counts: small).
+        planned = backend().estimate_count(base)
+        count, estimate = (
+            (max(planned, COUNT_CAP), True) if planned else (base.count(), False)
+        )
+    order = ("pub_date", "id") if sort == "oldest" else ("-pub_date", "-id")
+    ids = list(
+        base.order_by(*order).values_list("pk", flat=True)[offset : offset + size]
+    )
+    facet_ids = base.order_by().values("pk")
+    sampled = count > FACET_CAP
+    if sampled:
+        facet_ids = _newest_ids(base, FACET_CAP)
+    return SearchPage(ids, count, estimate, facet_ids, sampled)
+
+
+def relevance(title: str, body: str, query: ParsedQuery) -> float:
+    """Term frequency with a bonus for the headline block, on normalised
+    text (as the index stores it)."""
+    score = 0.0
+    for term in query.terms:
+        score += 3 * title.count(term.text) + min(body.count(term.text), 20) / (
+            1 + len(body) / 2000
+        )
+    return score
+
+
+def _newest_ids(base, limit: int) -> list[int]:
+    return list(base.order_by("-pub_date", "-id").values_list("pk", flat=True)[:limit])
+
+
+@dataclass
+class SearchPage:
+    """One page of results: its ids in order, the count of all (or an
+    estimate), and the ids the facets count (all, or a sample)."""
+
+    ids: list[int]
+    count: int
+    estimate: bool
+    facet_ids: "list[int] | QuerySet"
+    sampled: bool
+
+
+def _search_page(base, query, sort: str, offset: int, size: int) -> SearchPage:
+    """One page of a text search, by the cheaper of two plans.
+
+    The index lists every match (exact count, ranking, facets) — its cost
+    grows with the number of matches.  Or the articles are walked newest
+    first and each is checked — its cost grows with the number of articles
+    passed over, about (offset + size) / share.  PostgreSQL's statistics of
+    common lexemes estimate the share; without them (SQLite) the index
+    answers and the walk is the fallback for broad terms."""
+    plan = _Plan(query, base)
+    if plan.walk_beats_index(offset + size):
+        try:
+            return _walked_page(base, query, sort, offset, size, plan)
+        except _WalkTooLong:
+            return _listed_page(base, query, sort, offset, size, cap=None)
+    page = _listed_page(base, query, sort, offset, size, cap=EXACT_CAP)
+    if page is not None:
+        return page
+    # More matches than the statistics promised: walk after all.
+    if plan.share is not None:
+        plan.share = max(plan.share, EXACT_CAP / plan.total)
+    try:
+        return _walked_page(base, query, sort, offset, size, plan)
+    except _WalkTooLong:
+        return _listed_page(base, query, sort, offset, size, cap=None)
+
+
+def _listed_page(
+    base, query, sort: str, offset: int, size: int, cap
+) -> "SearchPage | None":
+    """A page from the full list of matches the index gives; None when
+    there are more than `cap`."""
+    matched = backend().matching(query, base)
+    rows = matched.order_by().values_list("pk", "pub_date")
+    with backend().index_plan():
+        rows = list(rows[: cap + 1] if cap else rows)
+    if cap and len(rows) > cap:
+        return None
+    newest = [
+        pk
+        for pk, _ in sorted(
+            rows, key=lambda r: (r[1].toordinal() if r[1] else 0, r[0]), reverse=True
+        )
+    ]
+    if sort == "newest":
+        ordered = newest
+    elif sort == "oldest":
+        ordered = newest[::-1]
+    elif len(newest) <= RANK_CAP:
+        ordered = _ranked(newest, query)
+    elif len(newest) > EXACT_CAP:  # a fallback's long list: by date
+        ordered = newest
+    else:
+        # Too many to score on their text: headline-block hits first.
+        titled = set(_title_hit_ids(query, newest))
+        ordered = [pk for pk in newest if pk in titled]
+        ordered += [pk for pk in newest if pk not in titled]
+    return SearchPage(
+        ids=ordered[offset : offset + size],
+        count=len(rows),
+        estimate=False,
+        facet_ids=newest[:FACET_CAP],
+        sampled=len(newest) > FACET_CAP,
+    )
+
+
+def _title_hit_ids(query, ids: list[int]) -> list[int]:
+    titled = backend().matching(
+        ParsedQuery(terms=query.terms),
+        Article.objects.filter(pk__in=backend().id_set(ids)),
+        kind=SearchChunk.Kind.TITLE,
+        per_article=True,
+    )
+    with backend().walk_plan():
+        return list(titled.values_list("pk", flat=True))
+
+
+def _title_hits_newest(base, query, wanted: int, plan) -> list[int]:
+    """The newest matches (at least `wanted`, when there are) with every
+    term in the headline block.  A term found in few headlines gives the
+    candidates straight from the headline index; when every term is in
+    many, walking the archive finds them sooner.  (If even that walk runs
+    long, the page goes by date alone.)"""
+    title = SearchChunk.Kind.TITLE
+    # Listing a term's T headline hits costs about T; walking to `wanted`
+    # of them about wanted × articles / T: listing is cheaper while T is
+    # under sqrt(wanted × articles) (4,500 for a page of 20 in 1,000,000).
+    cap = max(TITLE_CAP, int(math.sqrt(wanted * plan.total)))
+    fewest, listed = None, None
+    for term in query.terms:
+        ids = backend().chunk_article_ids(term, kind=title, limit=cap + 1)
+        if len(ids) <= cap and (fewest is None or len(ids) < len(fewest)):
+            fewest, listed = ids, term
+    newest = ("-pub_date", "-id")
+    if fewest is None:
+        # Each term is in more than `cap` headlines; all of them together,
+        # in fewer: a tenth of the terms' share is the guess.
+        rate = plan.hit_rate / 10
+        if len(query.terms) == 1:
+            rate = max(rate, min(1.0, cap / plan.total) * plan.in_base)
+        try:
+            return _walk(base, query, newest, 0, wanted, rate, kind=title)
+        except _WalkTooLong:
+            return []
+    # The listed term is in each candidate's headline block already.
+    checked = backend().matching(
+        query.without(listed),
+        base.filter(pk__in=backend().id_set(fewest)),
+        kind=title,
+        per_article=True,
+    )
+    with backend().walk_plan():
+        return list(checked.order_by(*newest).values_list("pk", flat=True))
+
+
+class _Plan:
+    """What the statistics say about a query over `base` (PostgreSQL)."""
+
+    def __init__(self, query, base):
+        self.share = backend().estimated_share(query)  # of all articles
+        self.total = max(backend().article_total() or 1, 1)
+        self.in_base = 1.0  # share of articles that pass the filters
+        if self.share is not None:
+            self.in_base = min(1.0, (backend().estimate_count(base) or 0) / self.total)
+
+    @property
+    def hit_rate(self) -> float:
+        """The share of walked articles expected to match."""
+        return max((self.share or 0) * self.in_base, 1e-9)
+
+    @property
+    def samples_by_walking(self) -> bool:
+        """Is the facets' sample (the newest matches) cheaper walked to than
+        listed?  Always without statistics: SQLite's walk is an index query."""
+        return backend().walks_by_index or self.walk_beats_index(FACET_WALK)
+
+    def walk_beats_index(self, wanted: int) -> bool:
+        """Is walking to `wanted` matches cheaper than listing them all?
+        A tie goes to the walk: a share measured up to the cap is a lower
+        bound, so the walk can only be shorter and the list longer."""
+        if self.share is None:
+            return False
+        return wanted / self.hit_rate <= self.share * self.total
+
+
+def _walked_page(base, query, sort: str, offset: int, size: int, plan) -> SearchPage:
+    """A page of a broad result set without listing all of it; facets
+    count a sample of the matches (the newest, when walking to them is
+    cheap; else the first the index gives)."""
+    ids, sample = _broad_page(base, query, sort, offset, size, plan)
+    if plan.share is not None:
+        count = round(plan.share * plan.in_base * plan.total)
+        count = max(count, offset + len(ids))
+        estimate = True
+    else:
+        count, estimate = backend().matching(query, base).count(), False
+    if sample is None and plan.samples_by_walking:
+        try:
+            sample = _walk(
+                base, query, ("-pub_date", "-id"), 0, FACET_WALK, plan.hit_rate
+            )
+        except _WalkTooLong:
+            pass
+    if sample is None:
+        sample = backend().some_matching(query, base, limit=FACET_WALK)
+    return SearchPage(ids, count, estimate, sample, sampled=count > len(sample))
+
+
+def _ranked(ids: list[int], query) -> list[int]:
+    """Headline-block hits first, then relevance on the normalised text the
+    index keeps, then newest."""
+    texts: dict[int, dict[str, str]] = {pk: {} for pk in ids}
+    days = {}
+    rows = SearchChunk.objects.filter(article_id__in=backend().id_set(ids)).values_list(
+        "article_id", "kind", "text", "article__pub_date"
+    )
+    for pk, kind, text, day in rows:
+        texts[pk][kind] = text
+        days[pk] = day
+    keyed = []
+    for pk in ids:
+        title = texts[pk].get(SearchChunk.Kind.TITLE, "")
+        body = texts[pk].get(SearchChunk.Kind.BODY, "")
+        day = days[pk].toordinal() if days.get(pk) else 0
+        hits = sum(1 for t in query.terms if t.text in title)
+        key = (-hits, -relevance(title, body, query), -day, -pk)
+        keyed.append((key, pk))
+    keyed.sort()
+    return [pk for _, pk in keyed]
+
+
+class _WalkTooLong(Exception):
+    """The walk passed far more articles than the estimate promised."""
+
+
+def _walk(base, query, order, offset, size, hit_rate, kind=None) -> list[int]:
+    """Ids of a page of the matches in `base`, found by walking its
+    articles in `order` and reading each one's text.  Raises _WalkTooLong
+    when the matches are much rarer than `hit_rate` said, so the caller can
+    ask the index instead."""
+    bound = max(WALK_MIN, int(WALK_SLACK * (offset + size) / hit_rate))
+    ids, cut = backend().walk(
+        base.order_by(*order), query, offset=offset, size=size, bound=bound, kind=kind
+    )
+    if cut:
+        raise _WalkTooLong
+    return ids
+
+
+def _broad_page(base, query, sort, offset: int, size: int, plan):
+    """A page of a broad result set, newest (or oldest) first; for
+    relevance, the articles with every term in the headline block first.
+    Returns the page's ids and, when its walk went that far anyway, the
+    newest FACET_WALK matches for the facets (else None)."""
+    hit_rate = plan.hit_rate
+    if sort == "oldest":
+        return _walk(base, query, ("pub_date", "id"), offset, size, hit_rate), None
+    titled = []
+    if sort == "relevance":
+        titled = _title_hits_newest(base, query, offset + size, plan)
+    if offset + size <= len(titled):
+        return titled[offset : offset + size], None
+    head = titled[offset:]
+    skip, need = max(0, offset - len(titled)), size - len(head)
+    newest = ("-pub_date", "-id")
+    if not plan.samples_by_walking:
+        rest = base.exclude(pk__in=backend().id_set(titled)) if titled else base
+        return head + _walk(rest, query, newest, skip, need, hit_rate), None
+    # The newest matches hold the rest of the page once the headline hits
+    # among them are set aside; walking on to the facets' sample in the same
+    # statement saves walking the newest articles a second time.
+    wanted = max(len(titled) + skip + need, FACET_WALK)
+    walked = _walk(base, query, newest, 0, wanted, hit_rate)
+    first = set(titled)
+    rest = [pk for pk in walked if pk not in first]
+    return head + rest[skip : skip + need], walked[:FACET_WALK]
