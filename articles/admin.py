@@ -644,12 +644,7 @@ class PageAdmin(admin.ModelAdmin):
     def leftover_list(self, obj):
         if not obj.leftovers:
             return "—"
-        labels = {
-            "headline": "标题",
-            "banner": "栏目",
-            "byline": "署名",
-            "fragment": "碎片",
-        }
+        labels = dict(Page.LeftoverKind.choices)
         return format_html_join(
             "",
             "<div>[{}] {}</div>",

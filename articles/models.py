@@ -9,6 +9,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from .importing import codes
+
 
 def split_aliases(value: str) -> list[str]:
     """Aliases are typed by staff as one field: 交城, 交城县 / 交城县、交城."""
@@ -18,6 +20,14 @@ def split_aliases(value: str) -> list[str]:
 
 
 class Page(models.Model):
+    # What kind of text a leftover is: the parser's codes, labelled for staff.
+    class LeftoverKind(models.TextChoices):
+        HEADLINE = codes.LEFTOVER_HEADLINE, "标题"
+        BANNER = codes.LEFTOVER_BANNER, "栏目"
+        BYLINE = codes.LEFTOVER_BYLINE, "署名"
+        FRAGMENT = codes.LEFTOVER_FRAGMENT, "碎片"
+        DUPLICATE = codes.LEFTOVER_DUPLICATE, "重复的图片说明"
+
     filename = models.CharField("文件名", max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64, unique=True, editable=False)
     raw_text = models.TextField("原始文本")
@@ -160,14 +170,14 @@ class Article(models.Model):
     # Review flags: why staff should look at an article.  Codes, so tests and
     # filters can name them; labels are what the admin shows.
     class Flag(models.TextChoices):
-        NO_HEADLINE = "no_headline", "版面上没有标题"
-        JOINED = "joined_continuation", "已拼接转续文字"
-        POSSIBLE_CONTINUATION = "possible_continuation", "疑似被截断或转续"
-        UNKNOWN_BYLINE = "unknown_byline", "署名不确定"
-        NO_BYLINE = "no_byline", "未找到署名"
-        NEW_PROGRAM = "new_program", "发现新的政策项目"
-        NEW_PLACE = "new_place", "发现新的地名"
-        WEAK_HEADLINE = "weak_headline", "标题匹配把握不大"
+        NO_HEADLINE = codes.NO_HEADLINE, "版面上没有标题"
+        JOINED = codes.JOINED, "已拼接转续文字"
+        POSSIBLE_CONTINUATION = codes.POSSIBLE_CONTINUATION, "疑似被截断或转续"
+        UNKNOWN_BYLINE = codes.UNKNOWN_BYLINE, "署名不确定"
+        NO_BYLINE = codes.NO_BYLINE, "未找到署名"
+        NEW_PROGRAM = codes.NEW_PROGRAM, "发现新的政策项目"
+        NEW_PLACE = codes.NEW_PLACE, "发现新的地名"
+        WEAK_HEADLINE = codes.WEAK_HEADLINE, "标题匹配把握不大"
 
     headline = models.CharField("标题", max_length=300, blank=True)
     kicker = models.CharField("引题", max_length=300, blank=True)

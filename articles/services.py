@@ -21,17 +21,14 @@ from people.models import Byline, Person
 
 from . import search
 from .importing import DecodeError, ParsedPage, decode, parse_page
+from .importing.codes import CodedError
 from .importing.entities import Gazetteer
 from .models import Article, Caption, Page, Place, Program, split_aliases
 from .slugs import pinyin_slug, unique_slug, unique_slug_among
 
 
-class PageImportError(Exception):
+class PageImportError(CodedError):
     """A page that cannot be imported; `code` names the reason."""
-
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
 
 
 TOO_LARGE = "too_large"
@@ -600,12 +597,8 @@ __all__ = [
 # transaction, keeps the search index current and leaves a revision.
 
 
-class WorkflowError(Exception):
+class WorkflowError(CodedError):
     """An operation refused; `code` names why (for tests and messages)."""
-
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
 
 
 CONFLICT = "conflict"

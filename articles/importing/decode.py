@@ -5,13 +5,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .codes import CodedError
 
-class DecodeError(ValueError):
+
+class DecodeError(CodedError, ValueError):
     """The bytes are not a text page; `code` says why, for tests and staff."""
-
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
 
 
 EMPTY = "empty"

@@ -31,14 +31,16 @@ from .words import ends_dangling, reads_on
 
 __all__ = ["Gazetteer", "parse_page"]
 
-# Flags (the codes Article.Flag uses).
-NO_HEADLINE = "no_headline"
-JOINED = "joined_continuation"
-POSSIBLE_CONTINUATION = "possible_continuation"
-UNKNOWN_BYLINE = "unknown_byline"
-NEW_PROGRAM = "new_program"
-NEW_PLACE = "new_place"
-WEAK_HEADLINE = "weak_headline"
+# Flags: the codes live in codes.py, with the models' labels built on them.
+from .codes import (  # noqa: E402
+    JOINED,
+    NEW_PLACE,
+    NEW_PROGRAM,
+    NO_HEADLINE,
+    POSSIBLE_CONTINUATION,
+    UNKNOWN_BYLINE,
+    WEAK_HEADLINE,
+)
 
 HEADLINE_THRESHOLD = 0.3
 WEAK_HEADLINE_SCORE = 0.45
