@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from .filters import ArticleFilter
+from .facets import ArticleFilter
 
 # The query, every filter the public search knows, and the sort order.
 FILTER_PARAMS = ("q", *ArticleFilter.Meta.fields, "sort")

@@ -3,15 +3,15 @@
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.shortcuts import get_object_or_404
 from taggit.models import TaggedItem
 
 from people.models import Byline, Person
 
 from . import search
+from .facets import ArticleFilter, Facet, facet_counts
 from .models import Article, Place, Program
 
 
@@ -52,24 +52,11 @@ def article_get_public(*, slug: str) -> Article:
     return get_object_or_404(_public_article_queryset(), slug=slug)
 
 
-def place_descendant_ids(place: Place) -> list[int]:
-    """The place and everything under it (交城县 → its towns and villages),
-    in one recursive statement rather than a round trip per level.  UNION
-    (not UNION ALL) ends the walk even if the gazetteer ever held a loop."""
-    table = Place._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH RECURSIVE under(id) AS (SELECT id FROM {table} WHERE id = %s UNION "
-            f"SELECT p.id FROM {table} p JOIN under u ON p.parent_id = u.id) "
-            "SELECT id FROM under",
-            [place.pk],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 def articles_for_place(place: Place) -> QuerySet:
     return (
-        article_list_public().filter(places__in=place_descendant_ids(place)).distinct()
+        article_list_public()
+        .filter(places__in=Place.objects.descendant_ids(place))
+        .distinct()
     )
 
 
@@ -93,14 +80,6 @@ SORTS = ("relevance", "newest", "oldest")
 
 class SearchError(ValueError):
     """Bad search parameters; the message is for the reader."""
-
-
-@dataclass
-class Facet:
-    param: str
-    value: str
-    label: str
-    count: int
 
 
 @dataclass
@@ -155,8 +134,6 @@ def article_search(
     query).  Raises SearchError with a reader-facing message for bad
     parameters.
     """
-    from .filters import ArticleFilter
-
     try:
         query = search.parse_query(params.get("q", ""))
     except search.QueryError as exc:
@@ -199,7 +176,7 @@ def article_search(
         page=page,
         page_size=page_size,
         sort=sort,
-        facets=_facets(facet_ids, params),
+        facets=facet_counts(facet_ids, params),
         facets_are_sampled=found.sampled,
         facet_basis=len(facet_ids) if isinstance(facet_ids, list) else found.count,
     )
@@ -207,90 +184,6 @@ def article_search(
 
 def _errors(errors) -> str:
     return "；".join(str(m) for messages in errors.values() for m in messages)
-
-
-FACET_LABELS = {
-    "tag": "标签",
-    "place": "地点",
-    "person": "人物",
-    "program": "政策项目",
-    "kind": "体裁",
-    "publication": "报纸",
-    "year": "年份",
-    "month": "月份",
-}
-
-
-def _facets(ids, params) -> dict[str, list[Facet]]:
-    """Counts per tag, place, person, program, kind, publication, year and
-    month over `ids` (a list or a values("pk") queryset)."""
-    names = [n for n in FACET_LABELS if n != "month" or params.get("year")]
-    if isinstance(ids, list) and not ids:  # `IN ()` cannot be compiled
-        return {name: [] for name in names}
-    if isinstance(ids, list):
-        ids = search.id_set(ids)
-    content_type = ContentType.objects.get_for_model(Article)
-    scoped = Article.objects.filter(pk__in=ids)
-    through = (Article.places.through, Article.programs.through)
-    dated = scoped.exclude(pub_date__isnull=True)
-    as_text = CharField()
-    # Dates list every year (month) in calendar order; the rest their top 12.
-    dated_labels = {"year": "{}年", "month": "{}月"}
-    # name → rows of value `v` and label `l`, counted below
-    lists = {
-        "tag": TaggedItem.objects.filter(
-            content_type=content_type, object_id__in=ids
-        ).values(v=F("tag__slug"), l=F("tag__name")),
-        "place": through[0]
-        .objects.filter(article_id__in=ids)
-        .values(v=F("place__slug"), l=F("place__name")),
-        "person": Byline.objects.filter(article_id__in=ids).values(
-            v=F("person__slug"), l=F("person__name")
-        ),
-        "program": through[1]
-        .objects.filter(article_id__in=ids)
-        .values(v=F("program__slug"), l=F("program__name")),
-        "kind": scoped.values(v=F("kind"), l=F("kind")),
-        "publication": scoped.exclude(page__publication="")
-        .exclude(page__isnull=True)
-        .values(v=F("page__publication"), l=F("page__publication")),
-        "year": dated.values(
-            v=Cast(ExtractYear("pub_date"), as_text),
-            l=Cast(ExtractYear("pub_date"), as_text),
-        ),
-        "month": dated.values(
-            v=Cast(ExtractMonth("pub_date"), as_text),
-            l=Cast(ExtractMonth("pub_date"), as_text),
-        ),
-    }
-    # One statement for all the lists: each is a millisecond of work for
-    # the database but several for a round trip of its own.
-    parts, sql_params = [], []
-    for name in names:
-        counted = "article_id" if name == "person" else "pk"
-        rows = lists[name].annotate(n=Count(counted, distinct=name == "person"))
-        if name not in dated_labels:
-            rows = rows.order_by("-n", "l")[:12]
-        sql, part_params = rows.query.sql_with_params()
-        parts.append(f"SELECT '{name}', f.v, f.l, f.n FROM ({sql}) f")
-        sql_params.extend(part_params)
-    facets: dict[str, list[Facet]] = {name: [] for name in names}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), sql_params)
-        for name, value, label, n in cursor.fetchall():
-            facets[name].append(Facet(name, str(value), str(label), n))
-    kinds = dict(Article.Kind.choices)
-    for facet in facets["kind"]:
-        facet.label = kinds.get(facet.value, facet.value)
-    # UNION ALL keeps no order: each list sorted again.
-    for name, found in facets.items():
-        if name in dated_labels:
-            for facet in found:
-                facet.label = dated_labels[name].format(facet.value)
-            found.sort(key=lambda f: int(f.value), reverse=name == "year")
-        else:
-            found.sort(key=lambda f: (-f.count, f.label))
-    return facets
 
 
 def articles_per_month(queryset) -> list[tuple[str, int]]:

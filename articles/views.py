@@ -13,7 +13,7 @@ from taggit.models import Tag
 
 from people.models import Person
 
-from . import selectors
+from . import facets, selectors
 from .models import Article, Place, Program
 from .querystring import with_params
 
@@ -129,8 +129,8 @@ def search(request):
 
 def _facet_groups(request, result):
     groups = []
-    for param, facets in result.facets.items():
-        if not facets:
+    for param, found in result.facets.items():
+        if not found:
             continue
         current = request.GET.get(param)
         items = [
@@ -142,11 +142,9 @@ def _facet_groups(request, result):
                     request.GET, **{param: None if current == f.value else f.value}
                 ),
             }
-            for f in facets
+            for f in found
         ]
-        groups.append(
-            {"param": param, "label": selectors.FACET_LABELS[param], "items": items}
-        )
+        groups.append({"param": param, "label": facets.LABELS[param], "items": items})
     return groups
 
 
@@ -154,11 +152,11 @@ def _active_filters(request):
     return [
         {
             "param": p,
-            "label": selectors.FACET_LABELS[p],
+            "label": facets.LABELS[p],
             "value": request.GET[p],
             "remove": with_params(request.GET, **{p: None}),
         }
-        for p in selectors.FACET_LABELS
+        for p in facets.LABELS
         if request.GET.get(p)
     ]
 
