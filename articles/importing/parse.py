@@ -485,7 +485,16 @@ def _segments_and_zones(groups, roles):
                     current is None
                     or BRIEF_RE.match(line.clean)
                     or _ends_article(current.last)
-                    or (line.lead and not leads_common and current.last.terminal)
+                    or (
+                        line.lead
+                        and not leads_common
+                        and (
+                            current.last.terminal
+                            # An indent after a line cut mid-sentence: that
+                            # text goes on elsewhere, a new piece starts here.
+                            or not reads_on(current.last.text, line.text)
+                        )
+                    )
                 )
                 if starts_new:
                     current = Segment(
