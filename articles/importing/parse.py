@@ -43,6 +43,7 @@ WEAK_HEADLINE = "weak_headline"
 HEADLINE_THRESHOLD = 0.3
 WEAK_HEADLINE_SCORE = 0.45
 WEAK_MATCH = 0.15
+WRAPPED_HALF_SCORE = 0.25
 HEADLINE_EXPECTED_BONUS = 0.1
 CAPTION_THRESHOLD = 0.35
 # A caption goes to an article only when that article clearly wins: its score
@@ -834,19 +835,27 @@ def _join_wrapped_headlines(candidates: list[Candidate], matcher) -> list[Candid
         ):
             first = matcher.scores(prev.match_text())
             second = matcher.scores(cand.match_text())
-            both = matcher.scores(f"{prev.headline}{cand.headline}")
+            both = matcher.scores(
+                " ".join(
+                    p
+                    for p in (prev.kicker, prev.headline + cand.headline, cand.subtitle)
+                    if p
+                )
+            )
             j = _best(both)
             if (
                 both[j] >= HEADLINE_THRESHOLD
-                and both[j] >= 0.9 * max(first[j], second[j])
-                and (_best(first) == j or max(first) < HEADLINE_THRESHOLD)
-                and (_best(second) == j or max(second) < HEADLINE_THRESHOLD)
+                # Each half has words of its own in that body…
+                and min(first[j], second[j]) >= WRAPPED_HALF_SCORE
+                # …and fits no other body better.
+                and first[j] >= max(first) - 0.01
+                and second[j] >= max(second) - 0.01
             ):
                 if reads_on(prev.lines[-1].text, cand.lines[0].text):
                     cand.lines = [*prev.lines, *cand.lines]  # cut mid-word
                     cand.before = [*prev.before, *cand.before]
                 else:  # two phrases: 念好“五字诀” 丰富“主题党日”内涵
-                    cand.before = [*prev.before, prev.headline, *cand.before]
+                    cand.before = [prev.headline, *cand.before]
                 cand.kicker = prev.kicker
                 out[-1] = cand
                 continue
