@@ -155,6 +155,8 @@ def _captionish(text: str) -> bool:
     width = visual_length(flat)
     if flat.endswith(("。", "。”", "。）")) or caption_marked(flat):
         return True
+    if flat.endswith(("…", "...", "！", "？", "!", "?")):  # NFKC makes … ...
+        return False  # a headline's ending (…只为告诉大家这件事……)
     return width >= 34 or (width >= 16 and ("，" in flat or "," in flat))
 
 

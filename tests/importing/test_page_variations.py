@@ -307,3 +307,17 @@ def test_narrow_column_beside_a_picture_is_text_not_headlines():
     story = next(a for a in page.articles if "暑期课堂" in a.body)
     assert story.body.startswith("为解决暑期留守儿童看护难的问题")
     assert all(a.headline != "为解决暑期留守儿" for a in page.articles)
+
+
+def test_headline_with_commas_ending_in_ellipsis_is_no_caption():
+    page = parse(
+        spaced(
+            *COLUMN_ARTICLES,
+            "年关将至，西营镇农技人员为何又下田……",
+            "夏家营镇食用菌产业带农增收",
+        )
+    )
+    assert page.captions == []
+    assert {a.headline for a in page.articles} >= {
+        "年关将至，西营镇农技人员为何又下田……"
+    }
