@@ -643,10 +643,23 @@ def _paragraphs(lines: list[Line], subheads: set[int], per_line: bool) -> list[s
             (line.width < max(line.local_width, nxt.width) - 1.5 and not line.justified)
             or nxt.lead
             or BRIEF_RE.match(nxt.clean)
+            or _indented(nxt, line, lines[i + 2] if i + 2 < len(lines) else None)
         ):
             flush()
     flush()
     return [p for p in paragraphs if p]
+
+
+def _indented(line: Line, before: Line, after: Line | None) -> bool:
+    """A paragraph's first line is set in by its indent: shorter than the
+    full lines around it although the sentence runs on (the PDF's text
+    layer often drops the indent's spaces, not the shortening)."""
+    return (
+        after is not None
+        and not line.terminal
+        and not line.justified
+        and line.width <= max(before.width, after.width) - 1.5
+    )
 
 
 def _join_lines(parts: list[str]) -> str:

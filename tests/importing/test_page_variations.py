@@ -321,3 +321,23 @@ def test_headline_with_commas_ending_in_ellipsis_is_no_caption():
     assert {a.headline for a in page.articles} >= {
         "年关将至，西营镇农技人员为何又下田……"
     }
+
+
+def test_full_line_ending_a_sentence_then_a_shorter_first_line():
+    """The print indents a paragraph's first line; the text layer keeps the
+    line two characters short even where it drops the indent's spaces."""
+    page = parse(
+        spaced(
+            "本报讯 近年来，西营镇积极探索基层治理",
+            "新模式，推动网格化管理全面覆盖，群众满",
+            "意度明显提升，社会治理成效显著提高了。",
+            "今年以来，全镇新建网格服务站",
+            "十二个，配备专职网格员三十名，做到小事",
+            "不出村、大事不出镇。（张平）",
+            *COLUMN_ARTICLES[4:],
+            *HEADLINE_BLOCK,
+        )
+    )
+    paragraphs = page.articles[0].paragraphs()
+    assert len(paragraphs) == 2
+    assert paragraphs[1].startswith("今年以来，全镇新建网格服务站十二个")
