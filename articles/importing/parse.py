@@ -202,7 +202,11 @@ def _classify(
             and first.terminal
             and not _ends_article(first)
             and groups[i - 1][-1].terminal
-            and first.width > 1.15 * max(first.local_width, _following_width(groups, i))
+            and first.width
+            > 1.15
+            * max(
+                first.local_width, _following_width(groups, i), groups[i - 1][-1].width
+            )
         ):
             roles[i] = CAPTION  # a sentence wider than the column it stands in
         elif (
