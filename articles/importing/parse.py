@@ -911,9 +911,11 @@ def _captions(
     confident: dict[int, int] = {}
     for cap in unique:
         key = compact(cap.text)
-        owner = None
+        owner = _after_credit(cap, articles)
         verbatim = [j for j, a in enumerate(articles) if key in compact(a.body)]
-        if len(verbatim) == 1:
+        if owner is not None:
+            pass  # printed under the photo whose credit it follows
+        elif len(verbatim) == 1:
             owner = verbatim[0]
         elif articles:
             row = matcher.scores(cap.text)
@@ -940,19 +942,21 @@ def _captions(
     return result
 
 
-def _caption_neighbour(cap: ZoneCaption, articles, matcher) -> int | None:
-    """A caption no article clearly claims by its words: a photo story whose
-    credit line it follows goes first (captions are printed under their
-    photos, the credit with them); else the article it shares the most with,
-    if it shares anything."""
+def _after_credit(cap: ZoneCaption, articles) -> int | None:
+    """The photographed article whose credit line the caption follows
+    closely: captions are printed under their photos, the credit with them."""
     before = [
         j
         for j, a in enumerate(articles)
         if any(b.role == "photographer" for b in a.bylines)
         and 0 < cap.line - a.last_line <= CAPTION_FOLLOW_LINES
     ]
-    if before:
-        return before[-1]
+    return before[-1] if before else None
+
+
+def _caption_neighbour(cap: ZoneCaption, articles, matcher) -> int | None:
+    """A caption no article clearly claims: the article it shares the most
+    with, if it shares anything."""
     if not articles:
         return None
     row = matcher.scores(cap.text)
