@@ -53,6 +53,7 @@ PHOTO_STORY_MAX = 300
 # Captions printed right under a photo story's credit belong to it: how far
 # below its last line (blank lines included) they may stand.
 CAPTION_FOLLOW_LINES = 8
+CAPTION_SURE = 0.5  # a word match this strong outweighs standing under a credit
 
 BRIEF_RE = re.compile(r"^\s*本报讯")
 _HARD_TERMINAL = "。…；"
@@ -911,11 +912,9 @@ def _captions(
     confident: dict[int, int] = {}
     for cap in unique:
         key = compact(cap.text)
-        owner = _after_credit(cap, articles)
+        owner = None
         verbatim = [j for j, a in enumerate(articles) if key in compact(a.body)]
-        if owner is not None:
-            pass  # printed under the photo whose credit it follows
-        elif len(verbatim) == 1:
+        if len(verbatim) == 1:
             owner = verbatim[0]
         elif articles:
             row = matcher.scores(cap.text)
@@ -927,6 +926,11 @@ def _captions(
                 and second <= CAPTION_RUNNER_UP_RATIO * row[best]
             ):
                 owner = best
+            credited = _after_credit(cap, articles)
+            if credited is not None and (owner is None or row[owner] < CAPTION_SURE):
+                # Printed under the photo whose credit it follows: that
+                # outweighs a middling share of words with another article.
+                owner = credited
         choices.append(owner)
         if owner is not None:
             confident.setdefault(cap.group, owner)
