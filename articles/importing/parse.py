@@ -809,6 +809,27 @@ def _match_headlines(articles, segments, candidates, matcher, page):
             else:
                 owner.extra.append(cand.headline)
             chosen[row] = best
+    # A headline set with its 引题 or 副题 is a headline for sure: when no
+    # body fits it well, it still goes to the untitled report or photo story
+    # it fits best (flagged weak), never to a 本报讯 brief.
+    for row, cand in enumerate(candidates):
+        if row in chosen or not (cand.subtitle or cand.kicker):
+            continue
+        free = [
+            j
+            for j, a in enumerate(articles)
+            if j not in by_article
+            and a.kind != "brief"
+            and scores[row][j] > WEAK_MATCH / 2
+        ]
+        ranked = sorted(free, key=lambda j, row=row: _fit(scores[row][j], articles[j]))
+        if ranked and (
+            len(ranked) == 1
+            or _fit(scores[row][ranked[-1]], articles[ranked[-1]])
+            > _fit(scores[row][ranked[-2]], articles[ranked[-2]])
+        ):
+            chosen[row] = ranked[-1]
+            by_article[ranked[-1]] = cand
     for row, cand in enumerate(candidates):
         if row not in chosen:
             page.leftovers.extend(_leftover_candidate(cand))
@@ -828,6 +849,12 @@ def _match_headlines(articles, segments, candidates, matcher, page):
         row = candidates.index(cand)
         if scores[row][col] < WEAK_HEADLINE_SCORE:
             article.flags.append(WEAK_HEADLINE)
+
+
+def _fit(score: float, article: ParsedArticle) -> tuple:
+    """How well a headline fits a body, photographed bodies first on a tie:
+    a photo story is always printed with a headline."""
+    return (score, any(b.role == "photographer" for b in article.bylines))
 
 
 def _best(row: list[float]) -> int:
