@@ -26,7 +26,7 @@ from .layout import (
 )
 from .matching import Matcher, assign
 from .model import Leftover, ParsedArticle, ParsedByline, ParsedCaption, ParsedPage
-from .text import clean_inline, compact, ends_sentence, has_cjk
+from .text import clean_inline, compact, ends_sentence, has_cjk, visual_length
 from .words import ends_dangling, reads_on
 
 __all__ = ["Gazetteer", "parse_page"]
@@ -44,6 +44,7 @@ HEADLINE_THRESHOLD = 0.3
 WEAK_HEADLINE_SCORE = 0.45
 WEAK_MATCH = 0.15
 WRAPPED_HALF_SCORE = 0.25
+KICKER_MAX = 12  # characters: a label, not a sentence
 HEADLINE_EXPECTED_BONUS = 0.1
 CAPTION_THRESHOLD = 0.35
 # A caption goes to an article only when that article clearly wins: its score
@@ -763,6 +764,7 @@ def _match_headlines(articles, segments, candidates, matcher, page):
             page.leftovers.extend(_leftover_candidate(cand))
         return
     candidates[:] = _join_wrapped_headlines(candidates, matcher)
+    candidates[:] = _kickers_matching_nothing(candidates, matcher)
     scores = []
     for cand in candidates:
         row = matcher.scores(cand.match_text())
@@ -855,6 +857,35 @@ def _fit(score: float, article: ParsedArticle) -> tuple:
     """How well a headline fits a body, photographed bodies first on a tie:
     a photo story is always printed with a headline."""
     return (score, any(b.role == "photographer" for b in article.bylines))
+
+
+def _kickers_matching_nothing(candidates: list[Candidate], matcher) -> list:
+    """A short line straight above a headline with its 副题 that no body
+    shares a word with is that headline's 引题 (a column's label such as
+    新春走基层), not a headline of its own."""
+    out: list[Candidate] = []
+    for cand in candidates:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and cand.subtitle
+            and not cand.kicker
+            and not prev.subtitle
+            and not prev.bylines
+            and not prev.kicker
+            and len(prev.lines) == 1
+            and prev.zone == cand.zone
+            and 0 < cand.first_line - prev.last_line <= 2
+            and visual_length(prev.headline) <= KICKER_MAX
+            and max(matcher.scores(prev.headline), default=0.0) < WEAK_MATCH
+        ):
+            cand.kicker = prev.headline
+            out[-1] = cand
+            continue
+        out.append(cand)
+    for order, cand in enumerate(out):
+        cand.order = order
+    return out
 
 
 def _best(row: list[float]) -> int:

@@ -341,3 +341,55 @@ def test_full_line_ending_a_sentence_then_a_shorter_first_line():
     paragraphs = page.articles[0].paragraphs()
     assert len(paragraphs) == 2
     assert paragraphs[1].startswith("今年以来，全镇新建网格服务站十二个")
+
+
+PHOTO_STORY = (
+    "秋收时节，西营镇的田野里一片",
+    "金黄，农户们忙着收割晾晒。",
+    "王平 摄",
+)
+
+
+def test_column_label_above_a_headline_with_subtitle_is_its_kicker():
+    page = parse(
+        spaced(
+            *COLUMN_ARTICLES,
+            *PHOTO_STORY,
+            "乡村纪行",
+            "秋收的喜悦",
+            "——西营镇农户晒丰收",
+            *HEADLINE_BLOCK,
+        ).replace("秋收的喜悦\n\n——", "秋收的喜悦\n——")
+    )
+    story = next(a for a in page.articles if "晾晒" in a.body)
+    assert (story.kicker, story.headline, story.subtitle) == (
+        "乡村纪行",
+        "秋收的喜悦",
+        "西营镇农户晒丰收",
+    )
+    assert "weak_headline" in story.flags  # its words are not in the text
+
+
+def test_line_between_two_captions_is_a_caption():
+    page = parse(
+        spaced(
+            *COLUMN_ARTICLES,
+            "农技人员讲解防治技术。农技人员讲解防治技术。",
+            "种植户认真听讲",
+            "资料发到农户手中。资料发到农户手中。",
+            *HEADLINE_BLOCK,
+        )
+    )
+    assert sorted(c.text for c in page.captions) == [
+        "农技人员讲解防治技术。",
+        "种植户认真听讲",
+        "资料发到农户手中。",
+    ]
+    assert all(a.headline != "种植户认真听讲" for a in page.articles)
+
+
+def test_long_headline_without_a_comma_is_no_caption():
+    head = "西营镇举办农技培训暨玉米病虫害防治技术现场观摩推进会议"
+    page = parse(spaced(*COLUMN_ARTICLES, head, HEADLINE_BLOCK[1]))
+    assert head in {a.headline for a in page.articles}
+    assert page.captions == []
