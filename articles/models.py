@@ -249,6 +249,28 @@ class Article(models.Model):
         return [labels.get(code, code) for code in self.flags]
 
 
+class RetiredSlug(models.Model):
+    """An address an article had before its headline was fixed: kept so old
+    links redirect (301) to the current one, and never given to another
+    article."""
+
+    slug = models.SlugField("旧网址名", max_length=200, unique=True, allow_unicode=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name="稿件",
+        on_delete=models.CASCADE,
+        related_name="retired_slugs",
+    )
+    retired_at = models.DateTimeField("停用时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "旧网址名"
+        verbose_name_plural = "旧网址名"
+
+    def __str__(self):
+        return self.slug
+
+
 class Caption(models.Model):
     text = models.TextField("图片说明")
     page = models.ForeignKey(

@@ -15,7 +15,7 @@ from taggit.models import TaggedItem
 from people.models import Byline, Person
 
 from . import search
-from .models import Article, Place, Program, SearchChunk
+from .models import Article, Place, Program, RetiredSlug, SearchChunk
 
 
 def _with_relations(qs: QuerySet) -> QuerySet:
@@ -53,6 +53,15 @@ def _public_article_queryset() -> QuerySet:
 
 def article_get_public(*, slug: str) -> Article:
     return get_object_or_404(_public_article_queryset(), slug=slug)
+
+
+def article_moved_to(*, slug: str) -> str | None:
+    """The current address of a published article that once had `slug`."""
+    return (
+        RetiredSlug.objects.filter(slug=slug, article__status=Article.Status.PUBLISHED)
+        .values_list("article__slug", flat=True)
+        .first()
+    )
 
 
 def place_descendant_ids(place: Place) -> list[int]:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
@@ -62,7 +62,14 @@ def home(request):
 @require_GET
 @public_cache
 def article_detail(request, slug):
-    article = selectors.article_get_public(slug=slug)
+    try:
+        article = selectors.article_get_public(slug=slug)
+    except Http404:
+        # A headline fixed since: the old address moved for good.
+        moved = selectors.article_moved_to(slug=slug)
+        if moved is None:
+            raise
+        return redirect("articles:article_detail", slug=moved, permanent=True)
     previous, following = selectors.article_neighbours(article)
     return render(
         request,
