@@ -1,17 +1,16 @@
 """Public pages.  Thin: read the request, call a selector, render."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
-from taggit.models import Tag
-
-from people.models import Person
 
 from . import selectors
 from .models import Article, Place, Program
@@ -96,7 +95,7 @@ def search(request):
         {
             "result": result,
             "q": request.GET.get("q", ""),
-            "facet_groups": _facet_groups(request, result),
+            "facet_groups": _facet_groups(request.GET, result),
             "active": _active_filters(request),
             "prev_url": with_params(request.GET, page=result.page - 1)
             if result.has_previous
@@ -116,19 +115,36 @@ def search(request):
     )
 
 
-def _facet_groups(request, result):
+def _facet_groups(params, result, base: str = "", fixed: str | None = None):
+    """Facet links whose counts are what following them shows.  A filter
+    takes one value, so a link in the group of a filter already applied
+    replaces it: only the places under the current one are offered there
+    (their articles are all within it); the current value itself removes
+    the filter, unless it is the entity page's own (`fixed`)."""
     groups = []
     for param, facets in result.facets.items():
+        current = params.get(param)
+        if current:
+            inside = set(
+                selectors.place_descendant_slugs(slug=current)
+                if param == "place"
+                else []
+            )
+            facets = [
+                f
+                for f in facets
+                if f.value in inside or (f.value == current and param != fixed)
+            ]
         if not facets:
             continue
-        current = request.GET.get(param)
         items = [
             {
                 "label": f.label,
                 "count": f.count,
                 "active": current == f.value,
-                "url": with_params(
-                    request.GET, **{param: None if current == f.value else f.value}
+                "url": base
+                + with_params(
+                    params, **{param: None if current == f.value else f.value}
                 ),
             }
             for f in facets
@@ -152,7 +168,7 @@ def _active_filters(request):
     ]
 
 
-def _entity_page(request, template, context, queryset, param, value):
+def _entity_page(request, template, context, param, value):
     """Tag, place, person and program pages: the thing, its articles with
     the same facets as search, and a chart of articles per month."""
     params = request.GET.copy()
@@ -161,13 +177,20 @@ def _entity_page(request, template, context, queryset, param, value):
         result = selectors.article_search(params=params)
     except selectors.SearchError as exc:
         return _bad_request(request, str(exc))
+    search_url = reverse("articles:search")
     context.update(
         {
             "result": result,
+            "facet_groups": _facet_groups(params, result, search_url, fixed=param),
             "chart": selectors.cached(
-                f"chart:{param}:{value}", lambda: selectors.articles_per_month(queryset)
+                f"chart:{param}:{value}",
+                lambda: selectors.articles_per_month(
+                    selectors.articles_filtered({param: value})
+                ),
             ),
-            "search_url": "/search/" + with_params(params),
+            "chart_param": urlencode({param: value}),
+            "chart_link": f"{search_url}?{urlencode({param: value})}",
+            "search_url": search_url + with_params(params),
             "prev_url": with_params(request.GET, page=result.page - 1)
             if result.has_previous
             else None,
@@ -182,12 +205,11 @@ def _entity_page(request, template, context, queryset, param, value):
 @require_GET
 @public_cache
 def place_detail(request, slug):
-    place = get_object_or_404(Place.objects.select_related("parent"), slug=slug)
+    place = selectors.place_get_public(slug=slug)
     return _entity_page(
         request,
         "articles/place_detail.html",
-        {"place": place, "children": place.children.order_by("name")},
-        selectors.articles_for_place(place),
+        {"place": place, "children": selectors.place_children_public(place)},
         "place",
         place.slug,
     )
@@ -196,12 +218,11 @@ def place_detail(request, slug):
 @require_GET
 @public_cache
 def program_detail(request, slug):
-    program = get_object_or_404(Program, slug=slug)
+    program = selectors.program_get_public(slug=slug)
     return _entity_page(
         request,
         "articles/program_detail.html",
         {"program": program},
-        selectors.articles_for_program(program),
         "program",
         program.slug,
     )
@@ -210,7 +231,7 @@ def program_detail(request, slug):
 @require_GET
 @public_cache
 def person_detail(request, slug):
-    person = get_object_or_404(Person, slug=slug)
+    person = selectors.person_get_public(slug=slug)
     roles = (
         person.bylines.filter(article__status=Article.Status.PUBLISHED)
         .values("role")
@@ -220,7 +241,6 @@ def person_detail(request, slug):
         request,
         "articles/person_detail.html",
         {"person": person, "roles": selectors.role_counts(roles)},
-        selectors.articles_for_person(person),
         "person",
         person.slug,
     )
@@ -229,12 +249,11 @@ def person_detail(request, slug):
 @require_GET
 @public_cache
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = selectors.tag_get_public(slug=slug)
     return _entity_page(
         request,
         "articles/tag_detail.html",
         {"tag": tag},
-        selectors.articles_for_tag(slug),
         "tag",
         tag.slug,
     )

@@ -14,8 +14,9 @@ def query_with(context, **changes):
 
 
 @register.simple_tag
-def month_chart(rows, width=640, height=120):
-    """Articles per month as a server-rendered SVG bar chart."""
+def month_chart(rows, width=640, height=120, link=""):
+    """Articles per month as a server-rendered SVG bar chart; with `link`
+    (a search URL with the page's filter), each bar opens that month."""
     if not rows:
         return ""
     peak = max(n for _, n in rows) or 1
@@ -27,17 +28,25 @@ def month_chart(rows, width=640, height=120):
     for i, (month, n) in enumerate(rows):
         h = (height - 10) * n / peak
         x = 30 + i * bar
-        parts.append(
-            format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="#b3261e"><title>{}：{} 篇</title></rect>',
-                f"{x:.1f}",
-                f"{height - h:.1f}",
-                f"{max(bar - 1, 1):.1f}",
-                f"{h:.1f}",
-                month,
-                n,
-            )
+        rect = format_html(
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="#b3261e"><title>{}：{} 篇</title></rect>',
+            f"{x:.1f}",
+            f"{height - h:.1f}",
+            f"{max(bar - 1, 1):.1f}",
+            f"{h:.1f}",
+            month,
+            n,
         )
+        if link and n:
+            year, number = month.split("-")
+            rect = format_html(
+                '<a href="{}&amp;year={}&amp;month={}">{}</a>',
+                link,
+                year,
+                int(number),
+                rect,
+            )
+        parts.append(rect)
     parts.append(
         format_html(
             '<text x="30" y="{}" font-size="11">{}</text>', height + 16, rows[0][0]
