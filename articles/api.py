@@ -24,7 +24,11 @@ def _article_summary(request, article, snippet: str | None = None) -> dict:
         "id": article.pk,
         "slug": article.slug,
         "url": request.build_absolute_uri(article.get_absolute_url()),
+        # `headline` is what the page printed (or staff wrote), possibly "";
+        # `title` is what to show, marked 〔无题〕 when editorial.
+        "title": article.public_title,
         "headline": article.headline,
+        "headline_is_editorial": article.headline_is_editorial,
         "kicker": article.kicker,
         "subtitle": article.subtitle,
         "kind": article.kind,

@@ -21,7 +21,7 @@ class LatestFeed(Feed):
         return selectors.article_list_public()[:LIMIT]
 
     def item_title(self, item):
-        return str(item)
+        return item.public_title  # 〔无题〕… when the page printed none
 
     def item_description(self, item):
         return item.body[:300]

@@ -241,6 +241,27 @@ class Article(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    # Readers never see a cut-off first sentence passed off as a headline:
+    # without a printed (or staff-written) one, the title is marked 无题 and
+    # the suggestion follows as an excerpt, with … when it stops mid-sentence.
+    EDITORIAL_MARK = "无题"
+
+    @property
+    def headline_is_editorial(self) -> bool:
+        return not self.headline
+
+    @property
+    def title_excerpt(self) -> str:
+        text = (self.suggested_headline or self.body[:30]).strip()
+        return text if text.endswith(("。", "！", "？", "…")) else f"{text}…"
+
+    @property
+    def public_title(self) -> str:
+        """The title as plain text (feeds, the API, the window title)."""
+        if self.headline:
+            return self.headline
+        return f"〔{self.EDITORIAL_MARK}〕{self.title_excerpt}"
+
     def paragraphs(self) -> list[str]:
         return [p for p in self.body.split("\n\n") if p.strip()]
 

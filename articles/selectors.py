@@ -342,7 +342,9 @@ def article_search(
     by_id = shown.in_bulk()
     articles = [by_id[i] for i in ids if i in by_id]
     for article in articles:
-        article.headline_html = search.highlight(str(article), query.words)
+        article.headline_html = search.highlight(
+            article.headline or article.title_excerpt, query.words
+        )
         article.snippet_html = search.snippet(article.body, query.words)
     return SearchResult(
         query=query,

@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles.querystring import with_params
@@ -11,6 +11,22 @@ register = template.Library()
 def query_with(context, **changes):
     """{% query_with tag="扶贫" %} → the current query with tag changed."""
     return with_params(context["request"].GET, **changes)
+
+
+@register.simple_tag
+def article_title(article, highlighted=None):
+    """An article's title as HTML: its headline, or — printed without one —
+    the 无题 mark and the suggested excerpt styled apart from headlines.
+    `highlighted` is the already escaped text with search matches marked."""
+    text = mark_safe(highlighted) if highlighted is not None else None  # noqa: S308 - escaped by search.highlight
+    if not article.headline_is_editorial:
+        return text if text is not None else escape(article.headline)
+    return format_html(
+        '<span class="editorial-label" title="版面上没有印标题，后面是编辑从正文摘录的提示">{}</span>'
+        '<span class="editorial-title">{}</span>',
+        article.EDITORIAL_MARK,
+        text if text is not None else article.title_excerpt,
+    )
 
 
 @register.simple_tag
