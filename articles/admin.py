@@ -9,9 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, TextField, Value, When
-from django.db.models.functions import Cast, Length
-from django.db.models.lookups import GreaterThan
+from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -486,6 +484,35 @@ class ArticleAdmin(ArticleAdminBase):
         return self._back(article)
 
 
+# How much each review flag needs a person: an article without a headline
+# cannot go out as it is; text joined from elsewhere may be wrong; a byline
+# may name the wrong person; a new place or program only needs a yes or no.
+NEED_WEIGHTS = {
+    Article.Flag.NO_HEADLINE: 8,
+    Article.Flag.JOINED: 6,
+    Article.Flag.POSSIBLE_CONTINUATION: 5,
+    Article.Flag.UNKNOWN_BYLINE: 4,
+    Article.Flag.WEAK_HEADLINE: 3,
+    Article.Flag.NEW_PLACE: 2,
+    Article.Flag.NEW_PROGRAM: 2,
+    Article.Flag.NO_BYLINE: 1,
+}
+
+
+def _need_score():
+    """The sum of the weights of an article's flags, in SQL.  The codes are
+    plain words, so a quoted substring of the JSON text is exact on both
+    databases (JSON containment is not portable to SQLite)."""
+    score = Value(0)
+    for code, weight in NEED_WEIGHTS.items():
+        score = score + Case(
+            When(flags__icontains=f'"{code}"', then=Value(weight)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return score
+
+
 @admin.register(ReviewItem)
 class ReviewQueueAdmin(ArticleAdminBase):
     """Flagged articles first, the reasons shown, fixed in a click."""
@@ -503,22 +530,46 @@ class ReviewQueueAdmin(ArticleAdminBase):
     list_per_page = 50
 
     def get_queryset(self, request):
-        qs = (
+        return (
             super()
             .get_queryset(request)
             .exclude(status=Article.Status.PUBLISHED, flags=[])
+            .prefetch_related(
+                Prefetch(
+                    "places",
+                    queryset=Place.objects.filter(is_confirmed=False),
+                    to_attr="new_places",
+                ),
+                Prefetch(
+                    "programs",
+                    queryset=Program.objects.filter(is_confirmed=False),
+                    to_attr="new_programs",
+                ),
+            )
         )
-        return qs
 
     def get_ordering(self, request):
-        # Flagged first.  An empty flag list is the two characters "[]" as
-        # text on both databases (JSON equality in ORDER BY is not portable).
-        unflagged = Case(
-            When(GreaterThan(Length(Cast("flags", TextField())), 2), then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
+        # Most need first; equal need in page order.
+        return [_need_score().desc(), "page_id", "position", "id"]
+
+    @admin.display(description="审核提示")
+    def flag_list(self, obj):
+        """The reasons, naming the place or program that was new."""
+        labels = dict(Article.Flag.choices)
+        new_names = {
+            Article.Flag.NEW_PLACE: getattr(obj, "new_places", []),
+            Article.Flag.NEW_PROGRAM: getattr(obj, "new_programs", []),
+        }
+        reasons = []
+        for code in sorted(obj.flags, key=lambda c: -NEED_WEIGHTS.get(c, 0)):
+            label = labels.get(code, code)
+            names = "、".join(x.name for x in new_names.get(code, []))
+            reasons.append(f"{label}：{names}" if names else label)
+        if not reasons:
+            return "—"
+        return format_html_join(
+            "", '<span class="flag">⚑ {}</span><br>', ((r,) for r in reasons)
         )
-        return [unflagged.asc(), "-updated_at", "-id"]
 
     def has_add_permission(self, request):
         return False
