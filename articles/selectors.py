@@ -286,9 +286,9 @@ def article_search(
 
     `params` is a mapping like request.GET: q, tag, place, person, program,
     kind, publication, year, month, sort, page, page_size.  Each article
-    comes with its bylines; `with_entities` adds its places, programs and
-    tags (the API lists them; the results page does not, and each is a
-    query).  Raises SearchError with a reader-facing message for bad
+    comes with its bylines; `with_entities` gives instead the names of its
+    bylines, places, programs and tags as plain values (the API lists them;
+    the results page does not).  Raises SearchError with a reader-facing message for bad
     parameters.
     """
     from .filters import ArticleFilter
@@ -336,10 +336,10 @@ def article_search(
         page_ = _search_page(base, query, sort, offset, page_size)
         ids, count, estimate = page_.ids, page_.count, page_.estimate
         facet_ids, sampled = page_.facet_ids, page_.sampled
-    shown = _with_relations(Article.objects.filter(pk__in=ids))
     if with_entities:
-        shown = shown.prefetch_related(*confirmed_entities(), "tags")
-    by_id = shown.in_bulk()
+        by_id = _with_entity_names(ids)
+    else:
+        by_id = _with_relations(Article.objects.filter(pk__in=ids)).in_bulk()
     articles = [by_id[i] for i in ids if i in by_id]
     for article in articles:
         article.headline_html = search.highlight(
@@ -358,6 +358,42 @@ def article_search(
         facets_are_sampled=sampled,
         facet_basis=len(facet_ids) if isinstance(facet_ids, list) else count,
     )
+
+
+def _with_entity_names(ids: list[int]) -> dict[int, Article]:
+    """Articles for the API, each with `names`: its bylines (name, role),
+    confirmed places and programs, and tags as plain values.  Five queries
+    and no related model instances: Django's prefetches of the same took
+    about 30 ms for a page of 100 (most of the API's time)."""
+    articles = Article.objects.filter(pk__in=ids).in_bulk()
+    names = {
+        pk: {"bylines": [], "places": [], "programs": [], "tags": []} for pk in ids
+    }
+    content_type = ContentType.objects.get_for_model(Article)
+    rows = {
+        "bylines": Byline.objects.filter(article_id__in=ids)
+        .order_by("order", "id")
+        .values_list("article_id", "person__name", "role"),
+        "places": Article.places.through.objects.filter(
+            article_id__in=ids, place__is_confirmed=True
+        )
+        .order_by("place__name")
+        .values_list("article_id", "place__name"),
+        "programs": Article.programs.through.objects.filter(
+            article_id__in=ids, program__is_confirmed=True
+        )
+        .order_by("program__name")
+        .values_list("article_id", "program__name"),
+        "tags": TaggedItem.objects.filter(content_type=content_type, object_id__in=ids)
+        .order_by("tag__name")
+        .values_list("object_id", "tag__name"),
+    }
+    for key, found in rows.items():
+        for pk, *value in found:
+            names[pk][key].append(tuple(value) if len(value) > 1 else value[0])
+    for pk, article in articles.items():
+        article.names = names[pk]
+    return articles
 
 
 def _newest_ids(base, limit: int) -> list[int]:
@@ -872,11 +908,15 @@ def related_articles(article: Article, limit: int = 5) -> list[Article]:
 
 
 def cached(key: str, compute, seconds: int = 600):
-    """Aggregates for public pages, kept in the "pages" cache (cleared
-    whenever what the public sees changes)."""
+    """Aggregates for public pages, kept in the "pages" cache under the
+    same versions as the lists they appear on (pagecache)."""
     from django.core.cache import caches
 
-    return caches["pages"].get_or_set(key, compute, seconds)
+    from .pagecache import key_prefix
+
+    return caches["pages"].get_or_set(
+        f"{key_prefix(listing=True)}:{key}", compute, seconds
+    )
 
 
 def role_counts(rows) -> list[tuple[str, int]]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from people.models import Byline, Person
 
-from . import search
+from . import pagecache, search
 from .importing import DecodeError, ParsedPage, decode_page, parse_page
 from .importing.entities import Gazetteer
 from .models import (
@@ -429,8 +429,10 @@ def page_import(
             )
             result.captions += 1
         search.index_articles(articles=result.articles)
-        if publish or existing:
+        if existing:
             transaction.on_commit(public_changed)
+        elif publish:
+            transaction.on_commit(public_grew)
     return result
 
 
@@ -591,10 +593,15 @@ def _require(user, perm: str) -> None:
 
 
 def public_changed() -> None:
-    """What the public may see changed: drop cached public pages."""
-    from django.core.cache import caches
+    """What the public may see changed: no cached public page is good any
+    more (see pagecache: nothing is deleted, a version moves on)."""
+    pagecache.everything_changed()
 
-    caches["pages"].clear()
+
+def public_grew() -> None:
+    """Published articles were only added: the cached article pages stay,
+    the lists show them within NEWSROOM_LISTING_DELAY seconds."""
+    pagecache.listings_grew()
 
 
 def _saved(

@@ -12,23 +12,29 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import pagecache, selectors
 from .models import Article, Place, Program
 from .querystring import with_params
 
 PAGE_SIZE = 20
 
 
-def public_cache(view):
+def public_cache(view=None, *, listing: bool = True):
     """Cache a public page for NEWSROOM_PAGE_CACHE_SECONDS in the "pages"
-    cache (services clear it when what the public may see changes)."""
+    cache, under the versions it depends on (pagecache): a list of articles
+    is redone when articles were added, an article page only when something
+    readers saw changed."""
+    if view is None:
+        return lambda view: public_cache(view, listing=listing)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
         if not seconds or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        return cache_page(seconds, cache="pages")(view)(request, *args, **kwargs)
+        prefix = pagecache.key_prefix(listing=listing)
+        cached_view = cache_page(seconds, cache="pages", key_prefix=prefix)(view)
+        return cached_view(request, *args, **kwargs)
 
     return wrapper
 
@@ -59,7 +65,7 @@ def home(request):
 
 
 @require_GET
-@public_cache
+@public_cache(listing=False)
 def article_detail(request, slug):
     try:
         article = selectors.article_get_public(slug=slug)
