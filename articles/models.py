@@ -27,6 +27,13 @@ class Page(models.Model):
     # What the importer could not place in an article (unmatched headline lines,
     # banners, stray fragments), kept so nothing on the page is lost from view.
     leftovers = models.JSONField("未归属文本", default=list, blank=True)
+    # What each kind of leftover is called in the admin.
+    LEFTOVER_LABELS = {
+        "headline": "标题",
+        "banner": "栏目",
+        "byline": "署名",
+        "fragment": "碎片",
+    }
     imported_at = models.DateTimeField("导入时间", default=timezone.now, editable=False)
 
     class Meta:

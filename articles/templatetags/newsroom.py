@@ -1,4 +1,5 @@
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -11,6 +12,29 @@ register = template.Library()
 def query_with(context, **changes):
     """{% query_with tag="扶贫" %} → the current query with tag changed."""
     return with_params(context["request"].GET, **changes)
+
+
+@register.filter
+def label_of(code, vocabulary):
+    """The Chinese label of a code the parser emits: `kind` (体裁), `flag`
+    (审核提示) or `leftover` (未归属文本); staff never see the codes."""
+    from articles.models import Article, Page
+
+    labels = {
+        "kind": dict(Article.Kind.choices),
+        "flag": dict(Article.Flag.choices),
+        "leftover": Page.LEFTOVER_LABELS,
+    }[vocabulary]
+    return labels.get(code, code)
+
+
+@register.simple_tag
+def field_label(opts, name):
+    """A model field's label (verbose name) for its code name."""
+    try:
+        return opts.get_field(name).verbose_name
+    except FieldDoesNotExist:  # a field since removed: its name is all there is
+        return name
 
 
 @register.simple_tag
