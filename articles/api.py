@@ -3,10 +3,11 @@
 import json
 
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 
 from . import selectors
 from .querystring import with_params
-from .views import read_only
+from .views import public_cache, read_only
 
 
 def _json(data, status: int = 200) -> HttpResponse:
@@ -19,33 +20,43 @@ def _json(data, status: int = 200) -> HttpResponse:
     )
 
 
-def _article_summary(request, article, snippet: str | None = None) -> dict:
+def _article_summary(article_url: str, article, names: dict, snippet=None) -> dict:
     return {
         "id": article.pk,
         "slug": article.slug,
-        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "url": article_url.replace("SLUG", article.slug),
+        # `headline` is what the page printed (or staff wrote), possibly "";
+        # `title` is what to show, marked 〔无题〕 when editorial.
+        "title": article.public_title,
         "headline": article.headline,
+        "headline_is_editorial": article.headline_is_editorial,
         "kicker": article.kicker,
         "subtitle": article.subtitle,
         "kind": article.kind,
         "published": article.pub_date.isoformat() if article.pub_date else None,
-        "bylines": [
-            {"name": b.person.name, "role": b.role} for b in article.bylines.all()
-        ],
-        "places": [p.name for p in article.places.all()],
-        "programs": [p.name for p in article.programs.all()],
-        "tags": [t.name for t in article.tags.all()],
+        "bylines": [{"name": name, "role": role} for name, role in names["bylines"]],
+        "places": names["places"],
+        "programs": names["programs"],
+        "tags": names["tags"],
         "snippet": snippet,
     }
 
 
+def _article_url(request) -> str:
+    """An article's absolute URL with SLUG for its slug: reversing and
+    building it once, not per article."""
+    return request.build_absolute_uri(reverse("articles:article_detail", args=["SLUG"]))
+
+
 @read_only
+@public_cache
 def article_list(request):
     try:
         result = selectors.article_search(params=request.GET, with_entities=True)
     except selectors.SearchError as exc:
         return _json({"error": str(exc)}, status=400)
     base = request.build_absolute_uri(request.path)
+    article_url = _article_url(request)
 
     def page_url(number):
         return (
@@ -60,7 +71,8 @@ def article_list(request):
         "next": page_url(result.page + 1) if result.has_next else None,
         "previous": page_url(result.page - 1) if result.has_previous else None,
         "results": [
-            _article_summary(request, a, a.snippet_html) for a in result.articles
+            _article_summary(article_url, a, a.names, a.snippet_html)
+            for a in result.articles
         ],
         "facets": {
             name: [
@@ -73,12 +85,19 @@ def article_list(request):
 
 
 @read_only
+@public_cache(listing=False)
 def article_detail(request, pk):
     try:
         article = selectors.article_get_public_by_id(pk=pk)
     except Http404:
         return _json({"error": "没有这篇已发布的稿件"}, status=404)
-    data = _article_summary(request, article)
+    names = {
+        "bylines": [(b.person.name, b.role) for b in article.bylines.all()],
+        "places": [p.name for p in article.places.all()],
+        "programs": [p.name for p in article.programs.all()],
+        "tags": [t.name for t in article.tags.all()],
+    }
+    data = _article_summary(_article_url(request), article, names)
     data.pop("snippet")
     data.update(
         {

@@ -14,11 +14,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import CharField, Count, F, QuerySet
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
-from taggit.models import Tag, TaggedItem
+from django.http import Http404
+from taggit.models import TaggedItem
 
-from people.models import Byline, Person
+from people.models import Byline
 
-from .models import Article, Place, Program
+from . import visibility
+from .models import Article, Place
 
 FACET_TOP = 12  # values listed per facet (dates list them all)
 
@@ -50,8 +52,10 @@ class Dimension:
     label: str
     # A django-filter filter for the parameter (labelled with `label`).
     filter: Callable[[str], django_filters.Filter]
-    # Rows of value `v` and label `l`, one per article (and thing) in scope.
-    rows: Callable[[Scope], QuerySet]
+    # Rows of value `v` and label `l`, one per article (and thing) in scope…
+    rows: Callable[[Scope], QuerySet] | None = None
+    # … or, where a queryset cannot say it, the counted rows (v, l, n) as SQL.
+    counts_sql: Callable[[Scope], tuple[str, list]] | None = None
     counted: str = "pk"  # counted per value, distinct when not "pk"
     # Dates list every value in calendar order, labelled by this pattern;
     # the rest their FACET_TOP commonest.
@@ -67,15 +71,17 @@ class Dimension:
 # never comes back twice and counts need no DISTINCT.
 
 
-def _lookup(model, slug: str, label: str):
-    obj = model.objects.filter(slug=slug).first()
-    if obj is None:
-        raise forms.ValidationError(f"未知的{label}：{slug}")
-    return obj
+def _lookup(getter, slug: str, label: str):
+    # The same things a reader can open a page for (visibility.*_public):
+    # nothing only drafts name, no place or program staff did not confirm.
+    try:
+        return getter(slug=slug)
+    except Http404:
+        raise forms.ValidationError(f"未知的{label}：{slug[:40]}") from None
 
 
 def _filter_tag(queryset, name, value):
-    tag = _lookup(Tag, value, "标签")
+    tag = _lookup(visibility.tag_get_public, value, "标签")
     tagged = TaggedItem.objects.filter(
         tag=tag, content_type=ContentType.objects.get_for_model(Article)
     ).values("object_id")
@@ -83,7 +89,7 @@ def _filter_tag(queryset, name, value):
 
 
 def _filter_place(queryset, name, value):
-    place = _lookup(Place, value, "地点")
+    place = _lookup(visibility.place_get_public, value, "地点")
     links = Article.places.through.objects.filter(
         place_id__in=Place.objects.descendant_ids(place)
     )
@@ -91,16 +97,38 @@ def _filter_place(queryset, name, value):
 
 
 def _filter_person(queryset, name, value):
-    person = _lookup(Person, value, "人物")
+    person = _lookup(visibility.person_get_public, value, "人物")
     return queryset.filter(
         pk__in=Byline.objects.filter(person=person).values("article_id")
     )
 
 
 def _filter_program(queryset, name, value):
-    program = _lookup(Program, value, "政策项目")
+    program = _lookup(visibility.program_get_public, value, "政策项目")
     links = Article.programs.through.objects.filter(program=program)
     return queryset.filter(pk__in=links.values("article_id"))
+
+
+def _place_counts_sql(ids) -> tuple[str, list]:
+    """The place facet, rolled up as the place filter is: a place counts
+    each article named with it or with any confirmed place under it, once.
+    Walks up from each article's places to their confirmed ancestors."""
+    ids_sql, ids_params = ids.query.sql_with_params()
+    place = Place._meta.db_table
+    link = Article.places.through._meta.db_table
+    sql = (
+        "WITH RECURSIVE up(article_id, place_id) AS ("
+        f"SELECT l.article_id, l.place_id FROM {link} l "
+        f"JOIN {place} p ON p.id = l.place_id AND p.is_confirmed "
+        f"WHERE l.article_id IN ({ids_sql}) "
+        "UNION SELECT up.article_id, p.parent_id FROM up "
+        f"JOIN {place} p ON p.id = up.place_id "
+        f"JOIN {place} q ON q.id = p.parent_id AND q.is_confirmed) "
+        "SELECT p.slug AS v, p.name AS l, COUNT(DISTINCT up.article_id) AS n "
+        f"FROM up JOIN {place} p ON p.id = up.place_id "
+        f"GROUP BY p.slug, p.name ORDER BY n DESC, l LIMIT {FACET_TOP}"
+    )
+    return sql, list(ids_params)
 
 
 def _by_method(method):
@@ -124,9 +152,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "place",
         "地点",
         filter=_by_method(_filter_place),
-        rows=lambda s: Article.places.through.objects.filter(
-            article_id__in=s.ids
-        ).values(v=F("place__slug"), l=F("place__name")),
+        counts_sql=lambda s: _place_counts_sql(s.articles.values("pk")),
     ),
     Dimension(
         "person",
@@ -143,7 +169,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "政策项目",
         filter=_by_method(_filter_program),
         rows=lambda s: Article.programs.through.objects.filter(
-            article_id__in=s.ids
+            article_id__in=s.ids, program__is_confirmed=True
         ).values(v=F("program__slug"), l=F("program__name")),
     ),
     Dimension(
@@ -241,12 +267,15 @@ def facet_counts(ids, params) -> dict[str, list[Facet]]:
     # the database but several for a round trip of its own.
     parts, sql_params = [], []
     for dim in shown:
-        rows = dim.rows(scope).annotate(
-            n=Count(dim.counted, distinct=dim.counted != "pk")
-        )
-        if not dim.date_label:
-            rows = rows.order_by("-n", "l")[:FACET_TOP]
-        sql, part_params = rows.query.sql_with_params()
+        if dim.counts_sql:
+            sql, part_params = dim.counts_sql(scope)
+        else:
+            rows = dim.rows(scope).annotate(
+                n=Count(dim.counted, distinct=dim.counted != "pk")
+            )
+            if not dim.date_label:
+                rows = rows.order_by("-n", "l")[:FACET_TOP]
+            sql, part_params = rows.query.sql_with_params()
         parts.append(f"SELECT '{dim.param}', f.v, f.l, f.n FROM ({sql}) f")
         sql_params.extend(part_params)
     facets: dict[str, list[Facet]] = {d.param: [] for d in shown}

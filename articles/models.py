@@ -55,19 +55,24 @@ class Page(models.Model):
 
 class PlaceQuerySet(models.QuerySet):
     def descendant_ids(self, place: "Place") -> list[int]:
-        """The place and everything under it (交城县 → its towns and
-        villages), in one recursive statement rather than a round trip per
-        level.  UNION (not UNION ALL) ends the walk even if the gazetteer
-        ever held a loop."""
+        """The place and every confirmed place under it (交城县 → its towns
+        and villages), in one recursive statement rather than a round trip
+        per level.  UNION (not UNION ALL) ends the walk even if the
+        gazetteer ever held a loop.  The place facets count up the same
+        confirmed paths.  Kept on the instance: the public check and the
+        filter both need it."""
+        if getattr(place, "_descendant_ids", None) is not None:
+            return place._descendant_ids
         table = self.model._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
                 f"WITH RECURSIVE under(id) AS (SELECT id FROM {table} WHERE id = %s "
-                f"UNION SELECT p.id FROM {table} p JOIN under u ON p.parent_id = u.id) "
-                "SELECT id FROM under",
+                f"UNION SELECT p.id FROM {table} p JOIN under u ON p.parent_id = u.id "
+                "WHERE p.is_confirmed) SELECT id FROM under",
                 [place.pk],
             )
-            return [row[0] for row in cursor.fetchall()]
+            place._descendant_ids = [row[0] for row in cursor.fetchall()]
+        return place._descendant_ids
 
 
 class Place(models.Model):
@@ -270,12 +275,55 @@ class Article(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    # Readers never see a cut-off first sentence passed off as a headline:
+    # without a printed (or staff-written) one, the title is marked 无题 and
+    # the suggestion follows as an excerpt, with … when it stops mid-sentence.
+    EDITORIAL_MARK = "无题"
+
+    @property
+    def headline_is_editorial(self) -> bool:
+        return not self.headline
+
+    @property
+    def title_excerpt(self) -> str:
+        text = (self.suggested_headline or self.body[:30]).strip()
+        return text if text.endswith(("。", "！", "？", "…")) else f"{text}…"
+
+    @property
+    def public_title(self) -> str:
+        """The title as plain text (feeds, the API, the window title)."""
+        if self.headline:
+            return self.headline
+        return f"〔{self.EDITORIAL_MARK}〕{self.title_excerpt}"
+
     def paragraphs(self) -> list[str]:
         return [p for p in self.body.split("\n\n") if p.strip()]
 
     def flag_labels(self) -> list[str]:
         labels = dict(self.Flag.choices)
         return [labels.get(code, code) for code in self.flags]
+
+
+class RetiredSlug(models.Model):
+    """An address an article had before its headline was fixed: kept so old
+    links redirect (301) to the current one, and never given to another
+    article."""
+
+    slug = models.SlugField("旧网址名", max_length=200, unique=True, allow_unicode=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name="稿件",
+        on_delete=models.CASCADE,
+        related_name="retired_slugs",
+    )
+    retired_at = models.DateTimeField("停用时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "旧网址名"
+        verbose_name_plural = "旧网址名"
+
+    def __str__(self):
+        return self.slug
 
 
 class Caption(models.Model):

@@ -19,11 +19,19 @@ from django.utils import timezone
 
 from people.models import Byline, Person
 
-from . import search
+from . import pagecache, search
 from .importing import DecodeError, ParsedPage, decode, parse_page
 from .importing.codes import CodedError
 from .importing.entities import Gazetteer
-from .models import Article, Caption, Page, Place, Program, split_aliases
+from .models import (
+    Article,
+    Caption,
+    Page,
+    Place,
+    Program,
+    RetiredSlug,
+    split_aliases,
+)
 from .slugs import pinyin_slug, unique_slug, unique_slug_among
 
 
@@ -208,9 +216,40 @@ def article_slug_for(
         base = f"wu-biao-ti-{base}" if not base.startswith("wu-biao-ti") else base
         base = base[:80].rstrip("-")
     qs = Article.objects.filter(slug__startswith=base)
+    # An address an article had once still leads to it: never reused, except
+    # by that same article going back to it.
+    retired = RetiredSlug.objects.filter(slug__startswith=base)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    return unique_slug_among(base, set(qs.values_list("slug", flat=True)))
+        retired = retired.exclude(article_id=exclude_pk)
+    taken = set(qs.values_list("slug", flat=True))
+    taken |= set(retired.values_list("slug", flat=True))
+    return unique_slug_among(base, taken)
+
+
+def _slug_follows_headline(article: Article) -> None:
+    """A fixed headline gives a new slug (unless staff typed one in the same
+    save); the slug it replaces is kept so the old address redirects."""
+    stored = (
+        Article.objects.filter(pk=article.pk).values("headline", "slug").first()
+        if article.pk
+        else None
+    )
+    if stored is None:
+        return
+    if (
+        article.headline
+        and article.headline != stored["headline"]
+        and article.slug == stored["slug"]
+    ):
+        article.slug = article_slug_for(
+            headline=article.headline, exclude_pk=article.pk
+        )
+    if article.slug != stored["slug"]:
+        RetiredSlug.objects.filter(slug=article.slug, article=article).delete()
+        RetiredSlug.objects.get_or_create(
+            slug=stored["slug"], defaults={"article": article}
+        )
 
 
 def _first_by_name(queryset) -> dict:
@@ -454,8 +493,10 @@ def page_import(
             )
             result.captions += 1
         search.index_articles(articles=result.articles)
-        if publish or existing:
+        if existing:
             transaction.on_commit(public_changed)
+        elif publish:
+            transaction.on_commit(public_grew)
     return result
 
 
@@ -634,10 +675,15 @@ def _same_page(article: Article, other: Article) -> None:
 
 
 def public_changed() -> None:
-    """What the public may see changed: drop cached public pages."""
-    from django.core.cache import caches
+    """What the public may see changed: no cached public page is good any
+    more (see pagecache: nothing is deleted, a version moves on)."""
+    pagecache.everything_changed()
 
-    caches["pages"].clear()
+
+def public_grew() -> None:
+    """Published articles were only added: the cached article pages stay,
+    the lists show them within NEWSROOM_LISTING_DELAY seconds."""
+    pagecache.listings_grew()
 
 
 def _saved(
@@ -688,6 +734,7 @@ def article_save(
                 headline=article.headline,
                 fallback=article.suggested_headline or article.body[:20],
             )
+        _slug_follows_headline(article)
         return _saved(article, user, reason)
 
 
@@ -775,8 +822,7 @@ def article_set_headline(
             for f in article.flags
             if f not in (Article.Flag.NO_HEADLINE, Article.Flag.WEAK_HEADLINE)
         ]
-        if article.slug.startswith("wu-biao-ti"):
-            article.slug = article_slug_for(headline=headline, exclude_pk=article.pk)
+        _slug_follows_headline(article)
         if article.page_id:
             page = Page.objects.select_for_update().get(pk=article.page_id)
             leftovers, taken = [], False

@@ -155,7 +155,11 @@ def _captionish(text: str) -> bool:
     width = visual_length(flat)
     if flat.endswith(("。", "。”", "。）")) or caption_marked(flat):
         return True
-    return width >= 34 or (width >= 16 and ("，" in flat or "," in flat))
+    if flat.endswith(("…", "...", "！", "？", "!", "?")):  # NFKC makes … ...
+        return False  # a headline's ending (…只为告诉大家这件事……)
+    # A caption is a sentence with its clauses; a long headline without a
+    # comma stays one (安徽凤阳：…评选表彰活动).
+    return width >= 16 and ("，" in flat or "," in flat)
 
 
 def read_zone(
@@ -218,6 +222,7 @@ def read_zone(
                 items.append(("head", line))
 
     items = _merge_split_captions(items)
+    items = _captions_between_captions(items)
 
     candidates: list[Candidate] = []
     captions: list[ZoneCaption] = []
@@ -263,6 +268,28 @@ def read_zone(
 
     _find_kickers(candidates)
     return candidates, captions, leftovers
+
+
+def _captions_between_captions(items: list) -> list:
+    """Captions are printed in runs under their photos: a short unpunctuated
+    line with a caption on either side (给学员讲授如何包裹婴儿) is one too."""
+    out = list(items)
+    for k in range(1, len(items) - 1):
+        kind, payload = items[k]
+        if (
+            kind == "head"
+            and items[k - 1][0] == "caption"
+            and items[k + 1][0] == "caption"
+            and payload.gap >= 1
+            and (k + 2 >= len(items) or items[k + 2][1] is not payload)
+        ):
+            out[k] = (
+                "caption",
+                ZoneCaption(
+                    clean_heading(payload.text), payload.no, 5_000 + payload.no
+                ),
+            )
+    return out
 
 
 def _merge_split_captions(items: list) -> list:

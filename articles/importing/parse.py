@@ -26,7 +26,7 @@ from .layout import (
 )
 from .matching import Matcher, assign
 from .model import Leftover, ParsedArticle, ParsedByline, ParsedCaption, ParsedPage
-from .text import clean_inline, compact, ends_sentence, has_cjk
+from .text import clean_inline, compact, ends_sentence, has_cjk, visual_length
 from .words import ends_dangling, reads_on
 
 __all__ = ["Gazetteer", "parse_page"]
@@ -45,6 +45,8 @@ from .codes import (  # noqa: E402
 HEADLINE_THRESHOLD = 0.3
 WEAK_HEADLINE_SCORE = 0.45
 WEAK_MATCH = 0.15
+WRAPPED_HALF_SCORE = 0.25
+KICKER_MAX = 12  # characters: a label, not a sentence
 HEADLINE_EXPECTED_BONUS = 0.1
 CAPTION_THRESHOLD = 0.35
 # A caption goes to an article only when that article clearly wins: its score
@@ -54,6 +56,7 @@ PHOTO_STORY_MAX = 300
 # Captions printed right under a photo story's credit belong to it: how far
 # below its last line (blank lines included) they may stand.
 CAPTION_FOLLOW_LINES = 8
+CAPTION_SURE = 0.5  # a word match this strong outweighs standing under a credit
 
 BRIEF_RE = re.compile(r"^\s*本报讯")
 _HARD_TERMINAL = "。…；"
@@ -203,7 +206,11 @@ def _classify(
             and first.terminal
             and not _ends_article(first)
             and groups[i - 1][-1].terminal
-            and first.width > 1.15 * max(first.local_width, _following_width(groups, i))
+            and first.width
+            > 1.15
+            * max(
+                first.local_width, _following_width(groups, i), groups[i - 1][-1].width
+            )
         ):
             roles[i] = CAPTION  # a sentence wider than the column it stands in
         elif (
@@ -219,14 +226,11 @@ def _classify(
             and first.terminal
             and not _ends_article(first)
             and first.width <= 40
+            and _no_text_follows(groups, i)
             and (
                 _credit_line(groups[i - 1][-1])
                 or roles[i - 1] == CAPTION
-                or (
-                    per_line
-                    and _ends_article(groups[i - 1][-1])
-                    and _no_text_follows(groups, i)
-                )
+                or (per_line and _ends_article(groups[i - 1][-1]))
             )
         ):
             # Printed under the photo: after its credit, after another
@@ -487,7 +491,16 @@ def _segments_and_zones(groups, roles):
                     current is None
                     or BRIEF_RE.match(line.clean)
                     or _ends_article(current.last)
-                    or (line.lead and not leads_common and current.last.terminal)
+                    or (
+                        line.lead
+                        and not leads_common
+                        and (
+                            current.last.terminal
+                            # An indent after a line cut mid-sentence: that
+                            # text goes on elsewhere, a new piece starts here.
+                            or not reads_on(current.last.text, line.text)
+                        )
+                    )
                 )
                 if starts_new:
                     current = Segment(
@@ -635,10 +648,23 @@ def _paragraphs(lines: list[Line], subheads: set[int], per_line: bool) -> list[s
             (line.width < max(line.local_width, nxt.width) - 1.5 and not line.justified)
             or nxt.lead
             or BRIEF_RE.match(nxt.clean)
+            or _indented(nxt, line, lines[i + 2] if i + 2 < len(lines) else None)
         ):
             flush()
     flush()
     return [p for p in paragraphs if p]
+
+
+def _indented(line: Line, before: Line, after: Line | None) -> bool:
+    """A paragraph's first line is set in by its indent: shorter than the
+    full lines around it although the sentence runs on (the PDF's text
+    layer often drops the indent's spaces, not the shortening)."""
+    return (
+        after is not None
+        and not line.terminal
+        and not line.justified
+        and line.width <= max(before.width, after.width) - 1.5
+    )
 
 
 def _join_lines(parts: list[str]) -> str:
@@ -737,6 +763,7 @@ def _match_headlines(articles, segments, candidates, matcher, page):
             page.leftovers.extend(_leftover_candidate(cand))
         return
     candidates[:] = _join_wrapped_headlines(candidates, matcher)
+    candidates[:] = _kickers_matching_nothing(candidates, matcher)
     scores = []
     for cand in candidates:
         row = matcher.scores(cand.match_text())
@@ -783,6 +810,27 @@ def _match_headlines(articles, segments, candidates, matcher, page):
             else:
                 owner.extra.append(cand.headline)
             chosen[row] = best
+    # A headline set with its 引题 or 副题 is a headline for sure: when no
+    # body fits it well, it still goes to the untitled report or photo story
+    # it fits best (flagged weak), never to a 本报讯 brief.
+    for row, cand in enumerate(candidates):
+        if row in chosen or not (cand.subtitle or cand.kicker):
+            continue
+        free = [
+            j
+            for j, a in enumerate(articles)
+            if j not in by_article
+            and a.kind != "brief"
+            and scores[row][j] > WEAK_MATCH / 2
+        ]
+        ranked = sorted(free, key=lambda j, row=row: _fit(scores[row][j], articles[j]))
+        if ranked and (
+            len(ranked) == 1
+            or _fit(scores[row][ranked[-1]], articles[ranked[-1]])
+            > _fit(scores[row][ranked[-2]], articles[ranked[-2]])
+        ):
+            chosen[row] = ranked[-1]
+            by_article[ranked[-1]] = cand
     for row, cand in enumerate(candidates):
         if row not in chosen:
             page.leftovers.extend(_leftover_candidate(cand))
@@ -802,6 +850,41 @@ def _match_headlines(articles, segments, candidates, matcher, page):
         row = candidates.index(cand)
         if scores[row][col] < WEAK_HEADLINE_SCORE:
             article.flags.append(WEAK_HEADLINE)
+
+
+def _fit(score: float, article: ParsedArticle) -> tuple:
+    """How well a headline fits a body, photographed bodies first on a tie:
+    a photo story is always printed with a headline."""
+    return (score, any(b.role == "photographer" for b in article.bylines))
+
+
+def _kickers_matching_nothing(candidates: list[Candidate], matcher) -> list:
+    """A short line straight above a headline with its 副题 that no body
+    shares a word with is that headline's 引题 (a column's label such as
+    新春走基层), not a headline of its own."""
+    out: list[Candidate] = []
+    for cand in candidates:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and cand.subtitle
+            and not cand.kicker
+            and not prev.subtitle
+            and not prev.bylines
+            and not prev.kicker
+            and len(prev.lines) == 1
+            and prev.zone == cand.zone
+            and 0 < cand.first_line - prev.last_line <= 2
+            and visual_length(prev.headline) <= KICKER_MAX
+            and max(matcher.scores(prev.headline), default=0.0) < WEAK_MATCH
+        ):
+            cand.kicker = prev.headline
+            out[-1] = cand
+            continue
+        out.append(cand)
+    for order, cand in enumerate(out):
+        cand.order = order
+    return out
 
 
 def _best(row: list[float]) -> int:
@@ -827,19 +910,27 @@ def _join_wrapped_headlines(candidates: list[Candidate], matcher) -> list[Candid
         ):
             first = matcher.scores(prev.match_text())
             second = matcher.scores(cand.match_text())
-            both = matcher.scores(f"{prev.headline}{cand.headline}")
+            both = matcher.scores(
+                " ".join(
+                    p
+                    for p in (prev.kicker, prev.headline + cand.headline, cand.subtitle)
+                    if p
+                )
+            )
             j = _best(both)
             if (
                 both[j] >= HEADLINE_THRESHOLD
-                and both[j] >= 0.9 * max(first[j], second[j])
-                and (_best(first) == j or max(first) < HEADLINE_THRESHOLD)
-                and (_best(second) == j or max(second) < HEADLINE_THRESHOLD)
+                # Each half has words of its own in that body…
+                and min(first[j], second[j]) >= WRAPPED_HALF_SCORE
+                # …and fits no other body better.
+                and first[j] >= max(first) - 0.01
+                and second[j] >= max(second) - 0.01
             ):
                 if reads_on(prev.lines[-1].text, cand.lines[0].text):
                     cand.lines = [*prev.lines, *cand.lines]  # cut mid-word
                     cand.before = [*prev.before, *cand.before]
                 else:  # two phrases: 念好“五字诀” 丰富“主题党日”内涵
-                    cand.before = [*prev.before, prev.headline, *cand.before]
+                    cand.before = [prev.headline, *cand.before]
                 cand.kicker = prev.kicker
                 out[-1] = cand
                 continue
@@ -892,6 +983,11 @@ def _captions(
                 and second <= CAPTION_RUNNER_UP_RATIO * row[best]
             ):
                 owner = best
+            credited = _after_credit(cap, articles)
+            if credited is not None and (owner is None or row[owner] < CAPTION_SURE):
+                # Printed under the photo whose credit it follows: that
+                # outweighs a middling share of words with another article.
+                owner = credited
         choices.append(owner)
         if owner is not None:
             confident.setdefault(cap.group, owner)
@@ -907,19 +1003,21 @@ def _captions(
     return result
 
 
-def _caption_neighbour(cap: ZoneCaption, articles, matcher) -> int | None:
-    """A caption no article clearly claims by its words: a photo story whose
-    credit line it follows goes first (captions are printed under their
-    photos, the credit with them); else the article it shares the most with,
-    if it shares anything."""
+def _after_credit(cap: ZoneCaption, articles) -> int | None:
+    """The photographed article whose credit line the caption follows
+    closely: captions are printed under their photos, the credit with them."""
     before = [
         j
         for j, a in enumerate(articles)
         if any(b.role == "photographer" for b in a.bylines)
         and 0 < cap.line - a.last_line <= CAPTION_FOLLOW_LINES
     ]
-    if before:
-        return before[-1]
+    return before[-1] if before else None
+
+
+def _caption_neighbour(cap: ZoneCaption, articles, matcher) -> int | None:
+    """A caption no article clearly claims: the article it shares the most
+    with, if it shares anything."""
     if not articles:
         return None
     row = matcher.scores(cap.text)

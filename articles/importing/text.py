@@ -35,23 +35,18 @@ def strip_controls(text: str) -> str:
     return _CONTROL_RE.sub("", text)
 
 
+_WIDTH_TABLE = {
+    **{code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)},  # ０-９
+    **{code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)},  # Ａ-Ｚ
+    **{code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)},  # ａ-ｚ
+    0x3000: " ",
+}
+
+
 def normalize_width(text: str) -> str:
     """Full-width digits and Latin letters to ASCII (２０１９ → 2019); the
     full-width punctuation of Chinese text stays as it is."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if (
-            0xFF10 <= code <= 0xFF19
-            or 0xFF21 <= code <= 0xFF3A
-            or 0xFF41 <= code <= 0xFF5A
-        ):
-            out.append(chr(code - 0xFEE0))
-        elif ch == "\u3000":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_WIDTH_TABLE)
 
 
 def _keeps_space(left: str, right: str) -> bool:

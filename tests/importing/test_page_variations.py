@@ -307,3 +307,89 @@ def test_narrow_column_beside_a_picture_is_text_not_headlines():
     story = next(a for a in page.articles if "暑期课堂" in a.body)
     assert story.body.startswith("为解决暑期留守儿童看护难的问题")
     assert all(a.headline != "为解决暑期留守儿" for a in page.articles)
+
+
+def test_headline_with_commas_ending_in_ellipsis_is_no_caption():
+    page = parse(
+        spaced(
+            *COLUMN_ARTICLES,
+            "年关将至，西营镇农技人员为何又下田……",
+            "夏家营镇食用菌产业带农增收",
+        )
+    )
+    assert page.captions == []
+    assert {a.headline for a in page.articles} >= {
+        "年关将至，西营镇农技人员为何又下田……"
+    }
+
+
+def test_full_line_ending_a_sentence_then_a_shorter_first_line():
+    """The print indents a paragraph's first line; the text layer keeps the
+    line two characters short even where it drops the indent's spaces."""
+    page = parse(
+        spaced(
+            "本报讯 近年来，西营镇积极探索基层治理",
+            "新模式，推动网格化管理全面覆盖，群众满",
+            "意度明显提升，社会治理成效显著提高了。",
+            "今年以来，全镇新建网格服务站",
+            "十二个，配备专职网格员三十名，做到小事",
+            "不出村、大事不出镇。（张平）",
+            *COLUMN_ARTICLES[4:],
+            *HEADLINE_BLOCK,
+        )
+    )
+    paragraphs = page.articles[0].paragraphs()
+    assert len(paragraphs) == 2
+    assert paragraphs[1].startswith("今年以来，全镇新建网格服务站十二个")
+
+
+PHOTO_STORY = (
+    "秋收时节，西营镇的田野里一片",
+    "金黄，农户们忙着收割晾晒。",
+    "王平 摄",
+)
+
+
+def test_column_label_above_a_headline_with_subtitle_is_its_kicker():
+    page = parse(
+        spaced(
+            *COLUMN_ARTICLES,
+            *PHOTO_STORY,
+            "乡村纪行",
+            "秋收的喜悦",
+            "——西营镇农户晒丰收",
+            *HEADLINE_BLOCK,
+        ).replace("秋收的喜悦\n\n——", "秋收的喜悦\n——")
+    )
+    story = next(a for a in page.articles if "晾晒" in a.body)
+    assert (story.kicker, story.headline, story.subtitle) == (
+        "乡村纪行",
+        "秋收的喜悦",
+        "西营镇农户晒丰收",
+    )
+    assert "weak_headline" in story.flags  # its words are not in the text
+
+
+def test_line_between_two_captions_is_a_caption():
+    page = parse(
+        spaced(
+            *COLUMN_ARTICLES,
+            "农技人员讲解防治技术。农技人员讲解防治技术。",
+            "种植户认真听讲",
+            "资料发到农户手中。资料发到农户手中。",
+            *HEADLINE_BLOCK,
+        )
+    )
+    assert sorted(c.text for c in page.captions) == [
+        "农技人员讲解防治技术。",
+        "种植户认真听讲",
+        "资料发到农户手中。",
+    ]
+    assert all(a.headline != "种植户认真听讲" for a in page.articles)
+
+
+def test_long_headline_without_a_comma_is_no_caption():
+    head = "西营镇举办农技培训暨玉米病虫害防治技术现场观摩推进会议"
+    page = parse(spaced(*COLUMN_ARTICLES, head, HEADLINE_BLOCK[1]))
+    assert head in {a.headline for a in page.articles}
+    assert page.captions == []
