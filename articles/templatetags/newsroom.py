@@ -23,7 +23,7 @@ def label_of(code, vocabulary):
     labels = {
         "kind": dict(Article.Kind.choices),
         "flag": dict(Article.Flag.choices),
-        "leftover": Page.LEFTOVER_LABELS,
+        "leftover": dict(Page.LeftoverKind.choices),
     }[vocabulary]
     return labels.get(code, code)
 
