@@ -16,6 +16,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from newsroom.admin_actions import merge_action, report_each
+from people import services as people_services
 from people.models import Byline
 
 from . import search, services
@@ -41,19 +43,6 @@ class EstimatedCountPaginator(Paginator):
             if rows and rows > 100_000:
                 return rows
         return super().count
-
-
-def _report(modeladmin, request, func, queryset, done: str):
-    """Run a service over a selection, reporting refusals per item."""
-    ok = 0
-    for obj in queryset:
-        try:
-            func(obj)
-            ok += 1
-        except services.WorkflowError as exc:
-            modeladmin.message_user(request, f"“{obj}”：{exc}", messages.ERROR)
-    if ok:
-        modeladmin.message_user(request, f"{ok} 项已{done}", messages.SUCCESS)
 
 
 class PublicationFilter(admin.SimpleListFilter):
@@ -170,25 +159,55 @@ class ArticleForm(forms.ModelForm):
         if self.restoring:
             cleaned["expected_version"] = None
             return cleaned
-        expected = cleaned.get("expected_version")
-        if self.instance.pk and expected is not None:
-            current = (
-                Article.objects.filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current is not None and current != expected:
-                raise forms.ValidationError(
-                    "保存失败：在您编辑期间，这篇稿件已被他人修改并保存（版本 %(theirs)s，您的是 %(yours)s）。"
-                    "您的输入仍在下面；请对照“历史”中的最新修改后再保存。",
-                    code=services.CONFLICT,
-                    params={"theirs": current, "yours": expected},
+        if self.instance.pk:
+            try:
+                services.article_check_version(
+                    article=self.instance,
+                    expected_version=cleaned.get("expected_version"),
                 )
+            except services.WorkflowError as exc:
+                # The form is shown again with the editor's input in it.
+                raise forms.ValidationError(
+                    f"{exc}（您的输入仍在下面。）", code=exc.code
+                ) from exc
         return cleaned
 
 
-class ArticleAdminBase(SimpleHistoryAdmin):
+class ServiceDeleteMixin:
+    """Deleting through a service, one row at a time, refusals reported."""
+
+    def delete_service(self, obj, user):
+        raise NotImplementedError
+
+    def delete_model(self, request, obj):
+        self.delete_service(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        report_each(
+            self,
+            request,
+            lambda obj: self.delete_service(obj, request.user),
+            queryset,
+            "删除",
+        )
+
+
+class EntityAdminMixin(ServiceDeleteMixin):
+    """Places and programs: saved and deleted through their services."""
+
+    def save_model(self, request, obj, form, change):
+        services.entity_save(obj=obj, user=request.user)
+
+    def delete_service(self, obj, user):
+        services.entity_delete(obj=obj, user=user)
+
+
+class ArticleAdminBase(ServiceDeleteMixin, SimpleHistoryAdmin):
     form = ArticleForm
+
+    def delete_service(self, obj, user):
+        services.article_delete(article=obj, user=user)
+
     list_select_related = ["page"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -239,7 +258,7 @@ class ArticleAdminBase(SimpleHistoryAdmin):
         return actions
 
     def _each(self, request, queryset, service, done: str):
-        _report(
+        report_each(
             self,
             request,
             lambda a: service(article=a, user=request.user),
@@ -401,9 +420,21 @@ class ArticleAdmin(ArticleAdminBase):
             reason="恢复旧版本" if restoring else "编辑",
         )
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        search.index_articles(articles=[form.instance])
+    def save_formset(self, request, form, formset, change):
+        # Bylines and captions are part of the article's search text: their
+        # services keep the index current (article_save did the article's).
+        if formset.model is Byline:
+            save, delete = people_services.byline_save, people_services.byline_delete
+            name = "byline"
+        elif formset.model is Caption:
+            save, delete = services.caption_save, services.caption_delete
+            name = "caption"
+        else:
+            return super().save_formset(request, form, formset, change)
+        for obj in formset.save(commit=False):
+            save(**{name: obj}, user=request.user)
+        for obj in formset.deleted_objects:
+            delete(**{name: obj}, user=request.user)
 
     # -- fix tools --
 
@@ -705,7 +736,7 @@ class PageCaptionInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = [
         "filename",
         "publication",
@@ -731,6 +762,12 @@ class PageAdmin(admin.ModelAdmin):
     change_list_template = "admin/articles/page/change_list.html"
     change_form_template = "admin/articles/page/change_form.html"
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        services.page_save(page=obj, user=request.user)
+
+    def delete_service(self, obj, user):
+        services.page_delete(page=obj, user=user)
 
     def get_queryset(self, request):
         return (
@@ -909,60 +946,9 @@ class PageAdmin(admin.ModelAdmin):
 # --- places and programs ------------------------------------------------------------
 
 
-class MergeForm(forms.Form):
-    keep = forms.ModelChoiceField(queryset=None, label="保留", widget=forms.RadioSelect)
-
-    def __init__(self, *args, queryset=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["keep"].queryset = queryset
-
-
-def merge_action(merge_service, label: str):
-    """An admin action: merge the selected rows into the one staff keep."""
-
-    @admin.action(description=f"合并所选{label}（所有关联移到保留的一项）")
-    def action(modeladmin, request, queryset):
-        if queryset.count() < 2:
-            modeladmin.message_user(request, "请至少选择两项再合并", messages.WARNING)
-            return None
-        if "do_merge" in request.POST:
-            form = MergeForm(request.POST, queryset=queryset)
-            if form.is_valid():
-                keep = form.cleaned_data["keep"]
-                try:
-                    for other in queryset.exclude(pk=keep.pk):
-                        merge_service(keep=keep, remove=other, user=request.user)
-                except services.WorkflowError as exc:
-                    modeladmin.message_user(request, str(exc), messages.ERROR)
-                else:
-                    modeladmin.message_user(
-                        request,
-                        f"已合并到“{keep}”，其他名称作为别名保留",
-                        messages.SUCCESS,
-                    )
-                return None
-        else:
-            form = MergeForm(queryset=queryset, initial={"keep": queryset.first()})
-        return render(
-            request,
-            "admin/merge_confirm.html",
-            {
-                **modeladmin.admin_site.each_context(request),
-                "opts": modeladmin.model._meta,
-                "form": form,
-                "queryset": queryset,
-                "action": request.POST.get("action"),
-                "title": f"合并{label}",
-            },
-        )
-
-    action.__name__ = f"merge_{label}"
-    return action
-
-
 @admin.action(description="确认所选（不再标为新发现）")
 def confirm_selected(modeladmin, request, queryset):
-    _report(
+    report_each(
         modeladmin,
         request,
         lambda o: services.entity_confirm(obj=o, user=request.user),
@@ -973,7 +959,7 @@ def confirm_selected(modeladmin, request, queryset):
 
 @admin.action(description="驳回所选新发现（解除关联并删除）")
 def reject_selected(modeladmin, request, queryset):
-    _report(
+    report_each(
         modeladmin,
         request,
         lambda o: services.entity_reject(obj=o, user=request.user),
@@ -983,7 +969,7 @@ def reject_selected(modeladmin, request, queryset):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(EntityAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "kind",
@@ -1023,7 +1009,7 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(EntityAdminMixin, admin.ModelAdmin):
     list_display = ["name", "aliases", "is_confirmed", "article_count"]
     list_filter = ["is_confirmed"]
     search_fields = ["name", "aliases", "description"]

@@ -81,6 +81,7 @@ def main() -> None:
 
     from articles import services
     from articles.importing import parse as parse_mod
+    from articles.services import pages as page_services
 
     timings: dict[str, float] = defaultdict(float)
 
@@ -96,7 +97,7 @@ def main() -> None:
 
     parse_mod.read_lines = timed("clean-up", parse_mod.read_lines)
     parse_mod._entities = timed("entities", parse_mod._entities)
-    services.parse_page = timed("parse (all)", services.parse_page)
+    page_services.parse_page = timed("parse (all)", page_services.parse_page)
 
     t0 = time.perf_counter()
     pages = generate_pages(args.pages)

@@ -3,9 +3,9 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from articles import services
-from articles.admin import merge_action
+from newsroom.admin_actions import merge_action
 
+from . import services
 from .models import Byline, Person
 
 
@@ -15,6 +15,10 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "affiliation", "aliases", "byline_count", "created_at"]
     list_filter = ["affiliation"]
     search_fields = ["name", "aliases", "affiliation"]
+
+    def save_model(self, request, obj, form, change):
+        # A renamed person's articles are re-indexed by the service.
+        services.person_save(person=obj, user=request.user)
 
     def get_queryset(self, request):
         return (
@@ -36,6 +40,16 @@ class BylineAdmin(admin.ModelAdmin):
     search_fields = ["person__name", "article__headline"]
     autocomplete_fields = ["person", "article"]
     list_select_related = ["person", "article"]
+
+    def save_model(self, request, obj, form, change):
+        services.byline_save(byline=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.byline_delete(byline=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for byline in queryset:
+            services.byline_delete(byline=byline, user=request.user)
 
     @admin.display(description="稿件")
     def article_link(self, obj):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article, Caption, Page, Place, Program
+from people import services as people_services
 from people.models import Byline, Person
 
 pytestmark = pytest.mark.django_db
@@ -315,7 +316,7 @@ def test_reviewer_merges_people_places_and_programs(reviewer_client):
 def test_entity_merge_services_refuse_editors(editor):
     for _, _, keep, remove in duplicates():
         service = {
-            Person: services.person_merge,
+            Person: people_services.person_merge,
             Place: services.place_merge,
             Program: services.program_merge,
         }[type(keep)]

@@ -32,14 +32,14 @@ def page(extra: str) -> bytes:
 def in_step(monkeypatch):
     """Make the imports wait for each other once they have parsed."""
     barrier = threading.Barrier(2, timeout=30)
-    parse = services.parse_page
+    parse = services.pages.parse_page
 
     def parse_then_wait(*args, **kwargs):
         parsed = parse(*args, **kwargs)
         barrier.wait()
         return parsed
 
-    monkeypatch.setattr(services, "parse_page", parse_then_wait)
+    monkeypatch.setattr(services.pages, "parse_page", parse_then_wait)
 
 
 def run_together(*jobs):

@@ -126,7 +126,7 @@ def test_a_page_is_all_or_nothing(gazetteer_db, monkeypatch):
     def boom(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_place_for", lambda *a, **k: boom())
+    monkeypatch.setattr(services.pages, "_place_for", lambda *a, **k: boom())
     with pytest.raises(RuntimeError):
         services.page_import(raw=sample_pages()[0].read_bytes(), filename="x.txt")
     assert Page.objects.count() == 0 and Article.objects.count() == 0

@@ -2,8 +2,9 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from articles.models import Article, Page, Place
-from articles.services import article_slug_for, person_get_or_create
+from articles.services import article_slug_for
 from articles.slugs import pinyin_slug
+from people.services import person_get_or_create
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,340 @@
+"""Importing a page file: decode, parse, and store its articles, captions,
+bylines, places, programs and tags — all of it or nothing."""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from people.models import Byline, Person
+from people.services import person_get_or_create
+
+from .. import search
+from ..importing import DecodeError, ParsedPage, decode, parse_page
+from ..importing.codes import CodedError
+from ..models import Article, Caption, Page, Place, Program
+from .articles import article_slug_for
+from .common import find_or_create, public_changed, public_grew, require
+from .entities import program_find_or_create
+from .gazetteer import gazetteer_current, place_slug
+
+
+class PageImportError(CodedError):
+    """A page that cannot be imported; `code` names the reason."""
+
+
+TOO_LARGE = "too_large"
+
+
+@dataclass
+class PageImportResult:
+    filename: str
+    page: Page | None = None
+    status: str = "imported"  # imported | replaced | skipped
+    articles: list[Article] = field(default_factory=list)
+    captions: int = 0
+    kept_edited: list[Article] = field(default_factory=list)
+    # What staff should know about the file though it imported (e.g.
+    # control characters removed).
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for a in self.articles if a.flags)
+
+
+def page_decode(*, raw: bytes, filename: str) -> tuple[str, list[str]]:
+    """The page's text and warnings about the file, or PageImportError
+    naming the file and the reason."""
+    limit = settings.NEWSROOM_MAX_PAGE_BYTES
+    if len(raw) > limit:
+        raise PageImportError(
+            f"{filename}: 文件过大（{len(raw)} 字节，上限 {limit} 字节）", TOO_LARGE
+        )
+    try:
+        decoded = decode(raw)
+    except DecodeError as exc:
+        raise PageImportError(f"{filename}: {exc}", exc.code) from exc
+    warnings = []
+    if decoded.removed_controls:
+        warnings.append(
+            f"{filename}: 已删除控制字符 {decoded.removed_controls} 个"
+            "（如 NUL；文件可能损坏，请核对原文）"
+        )
+    return decoded.text, warnings
+
+
+def page_preview(*, raw: bytes, filename: str) -> tuple[ParsedPage, list[str]]:
+    """Parse a page without saving anything (the admin's import preview);
+    with the warnings the import would give."""
+    text, warnings = page_decode(raw=raw, filename=filename)
+    return parse_page(text, gazetteer=gazetteer_current()), warnings
+
+
+def page_exists(*, raw: bytes) -> bool:
+    return Page.objects.filter(sha256=hashlib.sha256(raw).hexdigest()).exists()
+
+
+def _first_by_name(queryset) -> dict:
+    found: dict = {}
+    for obj in queryset.order_by("id"):
+        found.setdefault(obj.name, obj)
+    return found
+
+
+def _unique_bylines(bylines):
+    seen = set()
+    for byline in bylines:
+        key = (byline.name, byline.role)
+        if key not in seen:
+            seen.add(key)
+            yield byline
+
+
+def _people_for(parsed: ParsedPage) -> dict:
+    """(name, affiliation) → Person for every byline on the page."""
+    # Sorted: two imports creating the same people do it in the same order,
+    # so one waits for the other instead of each waiting for the other.
+    wanted = sorted(
+        {(b.name, b.affiliation) for a in parsed.articles for b in a.bylines}
+    )
+    existing: dict = {}
+    for person in Person.objects.filter(name__in={n for n, _ in wanted}).order_by("id"):
+        existing.setdefault((person.name, person.affiliation), person)
+        existing.setdefault((person.name, None), person)
+    people = {}
+    for name, affiliation in wanted:
+        person = existing.get((name, affiliation)) or (
+            None if affiliation else existing.get((name, None))
+        )
+        people[(name, affiliation)] = person or person_get_or_create(
+            name=name, affiliation=affiliation
+        )
+    return people
+
+
+def _tag_articles(pairs: list[tuple[Article, str]]) -> None:
+    """Tag new articles in bulk: taggit's add() costs two queries a tag."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import Tag, TaggedItem
+
+    if not pairs:
+        return
+    names = {name for _, name in pairs}
+    tags = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    for name in sorted(names - tags.keys()):
+        tags[name] = find_or_create(
+            lambda name=name: Tag.objects.filter(name__iexact=name).first(),
+            lambda name=name: Tag.objects.create(name=name),
+        )
+    content_type = ContentType.objects.get_for_model(Article)
+    TaggedItem.objects.bulk_create(
+        [
+            TaggedItem(tag=tags[name], content_type=content_type, object_id=article.pk)
+            for article, name in pairs
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _place_for(parsed, cache: dict) -> Place:
+    if parsed.name in cache:
+        return cache[parsed.name]
+
+    def create():
+        parent = None
+        if parsed.parent:
+            parent = Place.objects.filter(name=parsed.parent).order_by("id").first()
+        return Place.objects.create(
+            name=parsed.name,
+            kind=parsed.kind,
+            parent=parent,
+            slug=place_slug(parsed.name, parent),
+            is_confirmed=False,
+        )
+
+    place = find_or_create(
+        lambda: Place.objects.filter(name=parsed.name).order_by("id").first(), create
+    )
+    cache[parsed.name] = place
+    return place
+
+
+def page_import(
+    *,
+    raw: bytes,
+    filename: str,
+    publication: str = "",
+    issue_date: date | None = None,
+    publish: bool = False,
+    replace: bool = False,
+) -> PageImportResult:
+    """Import one page file: all of it or nothing.
+
+    The same bytes twice are skipped ("already imported").  With `replace`,
+    a page imported before (same bytes, or same file name and publication)
+    is parsed again: its articles that no one edited are replaced, edited
+    ones are kept and reported.
+    """
+    sha = hashlib.sha256(raw).hexdigest()
+    text, warnings = page_decode(raw=raw, filename=filename)
+    existing = Page.objects.filter(sha256=sha).first()
+    if existing and not replace:
+        return PageImportResult(filename=filename, page=existing, status="skipped")
+    if replace and existing is None:
+        existing = Page.objects.filter(
+            filename=filename, publication=publication
+        ).first()
+    parsed = parse_page(text, gazetteer=gazetteer_current())
+    status = Article.Status.PUBLISHED if publish else Article.Status.REVIEW
+    with transaction.atomic():
+        result = PageImportResult(
+            filename=filename,
+            status="replaced" if existing else "imported",
+            warnings=warnings,
+        )
+        kept_positions: set[int] = set()
+        if existing:
+            page = existing
+            kept = list(page.articles.filter(is_edited=True))
+            result.kept_edited = kept
+            kept_positions = {a.position for a in kept}
+            stale = page.articles.filter(is_edited=False)
+            search.index_remove(article_ids=list(stale.values_list("id", flat=True)))
+            stale.delete()
+            page.captions.filter(
+                Q(article__isnull=True) | Q(article__is_edited=False)
+            ).delete()
+            page.sha256, page.raw_text, page.filename = sha, text, filename
+            page.publication = publication or page.publication
+            page.issue_date = issue_date or page.issue_date
+            page.leftovers = [lo.__dict__ for lo in parsed.leftovers]
+            page.save()
+        else:
+            try:
+                with transaction.atomic():
+                    page = Page.objects.create(
+                        filename=filename,
+                        sha256=sha,
+                        raw_text=text,
+                        publication=publication,
+                        issue_date=issue_date,
+                        leftovers=[lo.__dict__ for lo in parsed.leftovers],
+                    )
+            except IntegrityError:
+                # Another import of the same bytes committed while this one
+                # parsed (the constraint waited for it): already imported.
+                page = Page.objects.filter(sha256=sha).first()
+                if page is None:
+                    raise
+                return PageImportResult(
+                    filename=filename, page=page, status="skipped", warnings=warnings
+                )
+        result.page = page
+        # One query each for the places, programs, people and tags the page
+        # names, instead of one per mention.
+        place_cache = _first_by_name(
+            Place.objects.filter(
+                name__in={p.name for a in parsed.articles for p in a.places}
+            )
+        )
+        program_cache = _first_by_name(
+            Program.objects.filter(
+                name__in={
+                    n for a in parsed.articles for n in (*a.programs, *a.new_programs)
+                }
+            )
+        )
+        people = _people_for(parsed)
+        tagged: list[tuple[Article, str]] = []
+        by_index: dict[int, Article] = {}
+        for index, item in enumerate(parsed.articles):
+            if item.position in kept_positions:
+                continue
+            # Another import may take the same slug meanwhile: a new one is
+            # chosen on the retry.
+            article = find_or_create(
+                lambda: None,
+                lambda item=item: Article.objects.create(
+                    headline=item.headline,
+                    kicker=item.kicker,
+                    subtitle=item.subtitle,
+                    suggested_headline=item.suggested_headline,
+                    slug=article_slug_for(
+                        headline=item.headline, fallback=item.suggested_headline
+                    ),
+                    body=item.body,
+                    byline_text=item.byline_text[:300],
+                    kind=item.kind,
+                    status=status,
+                    pub_date=issue_date or (timezone.localdate() if publish else None),
+                    page=page,
+                    position=item.position,
+                    flags=item.flags,
+                ),
+            )
+            Byline.objects.bulk_create(
+                Byline(
+                    article=article,
+                    person=people[(b.name, b.affiliation)],
+                    role=b.role,
+                    order=order,
+                )
+                for order, b in enumerate(_unique_bylines(item.bylines))
+            )
+            article.places.add(*{_place_for(p, place_cache) for p in item.places})
+            programs = [
+                program_find_or_create(n, True, program_cache) for n in item.programs
+            ]
+            programs += [
+                program_find_or_create(n, False, program_cache)
+                for n in item.new_programs
+            ]
+            article.programs.add(*set(programs))
+            tagged.extend((article, name) for name in item.tags)
+            by_index[index] = article
+            result.articles.append(article)
+        _tag_articles(tagged)
+        for caption in parsed.captions:
+            Caption.objects.create(
+                text=caption.text,
+                page=page,
+                article=by_index.get(caption.article_index)
+                if caption.article_index is not None
+                else None,
+                position=caption.position,
+            )
+            result.captions += 1
+        search.index_articles(articles=result.articles)
+        if existing:
+            transaction.on_commit(public_changed)
+        elif publish:
+            transaction.on_commit(public_grew)
+    return result
+
+
+def page_save(*, page: Page, user) -> Page:
+    """Save a page's details staff corrected (publication, date, label):
+    they show on public pages and in the facets."""
+    require(user, "articles.change_page")
+    with transaction.atomic():
+        page.save()
+        transaction.on_commit(public_changed)
+    return page
+
+
+def page_delete(*, page: Page, user) -> None:
+    """Delete a page file's record.  Its articles stay (without a source);
+    its captions go, so the articles they belonged to are re-indexed."""
+    require(user, "articles.delete_page")
+    with transaction.atomic():
+        touched = set(
+            page.captions.exclude(article=None).values_list("article_id", flat=True)
+        )
+        page.delete()
+        search.index_articles(articles=Article.objects.filter(pk__in=touched))
+        transaction.on_commit(public_changed)
