@@ -1,0 +1,262 @@
+"""Pages and the upload wizard: choose files, preview what the importer
+will make of them, confirm."""
+
+import base64
+import uuid
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from .. import services
+from ..models import Article, Caption, Page
+from .base import (
+    TABULAR,
+    ServiceDeleteMixin,
+)
+from .forms import UploadForm
+
+SESSION_KEY = "newsroom_pending_import"
+
+
+class ArticleOnPageInline(admin.TabularInline):
+    template = TABULAR
+    model = Article
+    extra = 0
+    fields = ["position", "article_link", "kind", "status", "flag_list"]
+    readonly_fields = ["article_link", "flag_list", "position", "kind", "status"]
+    ordering = ["position"]
+    can_delete = False
+
+    @admin.display(description="稿件")
+    def article_link(self, obj):
+        url = reverse("admin:articles_article_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, str(obj))
+
+    @admin.display(description="审核提示")
+    def flag_list(self, obj):
+        return "、".join(obj.flag_labels()) or "—"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PageCaptionInline(admin.TabularInline):
+    template = TABULAR
+    model = Caption
+    extra = 0
+    fields = ["text", "article", "position"]
+    autocomplete_fields = ["article"]
+    fk_name = "page"
+
+
+@admin.register(Page)
+class PageAdmin(ServiceDeleteMixin, admin.ModelAdmin):
+    list_display = [
+        "filename",
+        "publication",
+        "issue_date",
+        "page_label",
+        "article_count",
+        "imported_at",
+    ]
+    list_filter = ["publication", "issue_date"]
+    search_fields = ["filename", "publication", "sha256"]
+    date_hierarchy = "imported_at"
+    readonly_fields = ["sha256", "imported_at", "leftover_list", "raw_text_view"]
+    fields = [
+        "filename",
+        "publication",
+        "issue_date",
+        "page_label",
+        "sha256",
+        "imported_at",
+        "leftover_list",
+    ]
+    inlines = [ArticleOnPageInline, PageCaptionInline]
+    change_list_template = "admin/articles/page/change_list.html"
+    change_form_template = "admin/articles/page/change_form.html"
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        services.page_save(page=obj, user=request.user)
+
+    def delete_service(self, obj, user):
+        services.page_delete(page=obj, user=user)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=Count("articles"))
+            .order_by("-imported_at", "-id")
+        )
+
+    @admin.display(description="稿件数", ordering="n_articles")
+    def article_count(self, obj):
+        return obj.n_articles
+
+    @admin.display(description="未归属文本")
+    def leftover_list(self, obj):
+        if not obj.leftovers:
+            return "—"
+        labels = dict(Page.LeftoverKind.choices)
+        return format_html_join(
+            "",
+            "<div>[{}] {}</div>",
+            (
+                (
+                    labels.get(item.get("kind"), item.get("kind", "")),
+                    item.get("text", ""),
+                )
+                for item in obj.leftovers
+            ),
+        )
+
+    @admin.display(description="原始文本")
+    def raw_text_view(self, obj):
+        return format_html('<pre class="raw-text">{}</pre>', obj.raw_text)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Caption:
+            return super().save_formset(request, form, formset, change)
+        # Moving a caption to another article goes through the service, so
+        # both articles' search text is updated.
+        for caption in formset.save(commit=False):
+            services.caption_save(caption=caption, user=request.user)
+        for caption in formset.deleted_objects:
+            services.caption_delete(caption=caption, user=request.user)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name="articles_page_import"),
+            path(
+                "import/confirm/",
+                wrap(self.import_confirm_view),
+                name="articles_page_import_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload page files; show what the importer proposes, save nothing."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": "上传版面",
+        }
+        if request.method == "POST" and form.is_valid():
+            if form.cleaned_data["publish"] and not request.user.has_perm(
+                "articles.publish_article"
+            ):
+                form.add_error("publish", "您没有发布权限；稿件将进入待审。")
+                return render(request, "admin/articles/page/import.html", context)
+            previews, errors, pending = [], [], []
+            for upload in form.cleaned_data["files"]:
+                raw = upload.read()
+                try:
+                    parsed, warnings = services.page_preview(
+                        raw=raw, filename=upload.name
+                    )
+                except services.PageImportError as exc:
+                    errors.append(str(exc))
+                    continue
+                previews.append(
+                    {
+                        "filename": upload.name,
+                        "page": parsed,
+                        "warnings": warnings,
+                        "already": services.page_exists(raw=raw),
+                    }
+                )
+                pending.append(
+                    {"name": upload.name, "data": base64.b64encode(raw).decode()}
+                )
+            token = uuid.uuid4().hex
+            request.session[SESSION_KEY] = {
+                "token": token,
+                "files": pending,
+                "publication": form.cleaned_data["publication"],
+                "issue_date": form.cleaned_data["issue_date"].isoformat()
+                if form.cleaned_data["issue_date"]
+                else "",
+                "publish": form.cleaned_data["publish"],
+            }
+            context.update(
+                previews=previews, errors=errors, token=token, title="导入预览"
+            )
+            return render(request, "admin/articles/page/import_preview.html", context)
+        return render(request, "admin/articles/page/import.html", context)
+
+    def import_confirm_view(self, request):
+        """Save what was previewed (through the same service as import_pages),
+        or drop it."""
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        pending = request.session.pop(SESSION_KEY, None)
+        changelist = reverse("admin:articles_page_changelist")
+        if "cancel" in request.POST:
+            self.message_user(request, "已取消导入，没有保存任何内容", messages.INFO)
+            return HttpResponseRedirect(changelist)
+        if not pending or pending.get("token") != request.POST.get("token"):
+            self.message_user(request, "预览已过期，请重新上传", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_page_import"))
+        from datetime import date
+
+        issue_date = (
+            date.fromisoformat(pending["issue_date"]) if pending["issue_date"] else None
+        )
+        created = []
+        for item in pending["files"]:
+            try:
+                result = services.page_import(
+                    raw=base64.b64decode(item["data"]),
+                    filename=item["name"],
+                    publication=pending["publication"],
+                    issue_date=issue_date,
+                    publish=pending["publish"]
+                    and request.user.has_perm("articles.publish_article"),
+                )
+            except services.PageImportError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                continue
+            if result.status == "skipped":
+                self.message_user(
+                    request, f"{item['name']}：已导入过，未重复导入", messages.WARNING
+                )
+            else:
+                created.append(result)
+                self.message_user(
+                    request,
+                    f"{item['name']}：{len(result.articles)} 篇稿件，{result.flagged} 篇待核查",
+                    messages.SUCCESS,
+                )
+                for warning in result.warnings:
+                    self.message_user(request, warning, messages.WARNING)
+        if len(created) == 1:
+            return HttpResponseRedirect(
+                reverse("admin:articles_page_change", args=[created[0].page.pk])
+            )
+        return HttpResponseRedirect(changelist)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id:
+            page = Page.objects.filter(pk=object_id).first()
+            if page is not None:
+                extra_context["raw_text"] = page.raw_text
+                extra_context["page_articles"] = page.articles.order_by("position")
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as exc:  # a caption move the user may not make
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.path)
