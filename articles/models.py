@@ -356,11 +356,11 @@ class Caption(models.Model):
 
 
 class SearchChunk(models.Model):
-    """One indexed part of an article for full-text search (see search.py):
-    its headline block (kicker, headline, subtitle) or its body (body,
-    captions, byline names), as normalised text.  On PostgreSQL `vector`
-    holds the text's lexemes; on SQLite its tokens live in the FTS5 table
-    `articles_search_fts` under the row's id."""
+    """One indexed part of an article for full-text search: its headline
+    block (kicker, headline, subtitle) or its body (body, captions, byline
+    names), as normalised text.  How each database indexes it (the
+    `vector` column on PostgreSQL, an FTS5 table on SQLite) is its backend's
+    business: see articles/search/backends/."""
 
     class Kind(models.TextChoices):
         TITLE = "title", "标题"

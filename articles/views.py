@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_http_methods
 
-from . import facets, pagecache, selectors, visibility
+from . import browsing, facets, pagecache, selectors, visibility
 from .models import Article, Place, Program
 from .querystring import with_params
 
@@ -75,9 +75,9 @@ def home(request):
         "articles/home.html",
         {
             "articles": selectors.article_list_public()[:PAGE_SIZE],
-            "programs": selectors.most_covered(Program, "articles"),
-            "places": selectors.most_covered(Place, "articles"),
-            "years": selectors.archive_years(),
+            "programs": browsing.most_covered(Program, "articles"),
+            "places": browsing.most_covered(Place, "articles"),
+            "years": browsing.archive_years(),
         },
     )
 
@@ -93,13 +93,13 @@ def article_detail(request, slug):
         if moved is None:
             raise
         return redirect("articles:article_detail", slug=moved, permanent=True)
-    previous, following = selectors.article_neighbours(article)
+    previous, following = browsing.article_neighbours(article)
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "related": selectors.related_articles(article),
+            "related": browsing.related_articles(article),
             "previous": previous,
             "next": following,
         },
@@ -204,9 +204,9 @@ def _entity_page(request, template, context, param, value):
         {
             "result": result,
             "facet_groups": _facet_groups(params, result, search_url, fixed=param),
-            "chart": selectors.cached(
+            "chart": browsing.cached(
                 f"chart:{param}:{value}",
-                lambda: selectors.articles_per_month(
+                lambda: browsing.articles_per_month(
                     selectors.articles_filtered({param: value})
                 ),
             ),
@@ -262,7 +262,7 @@ def person_detail(request, slug):
     return _entity_page(
         request,
         "articles/person_detail.html",
-        {"person": person, "roles": selectors.role_counts(roles)},
+        {"person": person, "roles": browsing.role_counts(roles)},
         "person",
         person.slug,
     )
@@ -299,8 +299,8 @@ def archive(request, year=None, month=None):
         {
             "year": year,
             "month": month,
-            "years": selectors.archive_years(),
-            "months": selectors.archive_months(year) if year else [],
+            "years": browsing.archive_years(),
+            "months": browsing.archive_months(year) if year else [],
             "page_obj": _page(request, qs) if year else None,
         },
     )
