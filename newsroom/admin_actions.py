@@ -22,6 +22,23 @@ def report_each(modeladmin, request, func, queryset, done: str):
         modeladmin.message_user(request, f"{ok} 项已{done}", messages.SUCCESS)
 
 
+def service_action(name: str, service, description: str, done: str):
+    """An admin action running `service(obj=…, user=…)` on each selected row."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        report_each(
+            modeladmin,
+            request,
+            lambda obj: service(obj=obj, user=request.user),
+            queryset,
+            done,
+        )
+
+    action.__name__ = name  # the action's key in the admin's form
+    return action
+
+
 class MergeForm(forms.Form):
     keep = forms.ModelChoiceField(queryset=None, label="保留", widget=forms.RadioSelect)
 
@@ -71,3 +88,22 @@ def merge_action(merge_service, label: str):
 
     action.__name__ = f"merge_{label}"
     return action
+
+
+class ServiceDeleteMixin:
+    """Deleting through a service, one row at a time, refusals reported."""
+
+    def delete_service(self, obj, user):
+        raise NotImplementedError
+
+    def delete_model(self, request, obj):
+        self.delete_service(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        report_each(
+            self,
+            request,
+            lambda obj: self.delete_service(obj, request.user),
+            queryset,
+            "删除",
+        )

@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from newsroom.admin_actions import merge_action
+from newsroom.admin_actions import ServiceDeleteMixin, merge_action
 
 from . import services
 from .models import Byline, Person
@@ -34,7 +34,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Byline)
-class BylineAdmin(admin.ModelAdmin):
+class BylineAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["person", "role", "article_link", "order"]
     list_filter = ["role"]
     search_fields = ["person__name", "article__headline"]
@@ -44,12 +44,8 @@ class BylineAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.byline_save(byline=obj, user=request.user)
 
-    def delete_model(self, request, obj):
-        services.byline_delete(byline=obj, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for byline in queryset:
-            services.byline_delete(byline=byline, user=request.user)
+    def delete_service(self, obj, user):
+        services.byline_delete(byline=obj, user=user)
 
     @admin.display(description="稿件")
     def article_link(self, obj):

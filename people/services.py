@@ -12,7 +12,9 @@ from articles.services.common import (
     find_or_create,
     merge_aliases,
     public_changed,
+    reindex,
     require,
+    stored_article_id,
 )
 from articles.slugs import pinyin_slug, unique_slug
 
@@ -60,7 +62,7 @@ def person_merge(*, keep: Person, remove: Person, user) -> Person:
         keep.affiliation = keep.affiliation or remove.affiliation
         keep.save()
         remove.delete()
-        search.index_articles(articles=Article.objects.filter(pk__in=touched))
+        reindex(*touched)
     return keep
 
 
@@ -86,14 +88,9 @@ def byline_save(*, byline: Byline, user) -> Byline:
     the article it is on — and of one it left — is updated."""
     require(user, "people.change_byline" if byline.pk else "people.add_byline")
     with transaction.atomic():
-        before = (
-            Byline.objects.filter(pk=byline.pk)
-            .values_list("article_id", flat=True)
-            .first()
-        )
+        before = stored_article_id(byline)
         byline.save()
-        touched = {before, byline.article_id} - {None}
-        search.index_articles(articles=Article.objects.filter(pk__in=touched))
+        reindex(before, byline.article_id)
         transaction.on_commit(public_changed)
     return byline
 
@@ -103,5 +100,5 @@ def byline_delete(*, byline: Byline, user) -> None:
     with transaction.atomic():
         article_id = byline.article_id
         byline.delete()
-        search.index_articles(articles=Article.objects.filter(pk=article_id))
+        reindex(article_id)
         transaction.on_commit(public_changed)

@@ -276,7 +276,7 @@ class ArticleAdmin(ArticleToolsMixin, ArticleAdminBase):
 
 
 @admin.register(Caption)
-class CaptionAdmin(admin.ModelAdmin):
+class CaptionAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["__str__", "article", "page", "position"]
     search_fields = ["text"]
     autocomplete_fields = ["article", "page"]
@@ -285,8 +285,8 @@ class CaptionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.caption_save(caption=obj, user=request.user)
 
-    def delete_model(self, request, obj):
-        services.caption_delete(caption=obj, user=request.user)
+    def delete_service(self, obj, user):
+        services.caption_delete(caption=obj, user=user)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -4,10 +4,10 @@ or deleting through services."""
 
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.functional import cached_property
 
-from newsroom.admin_actions import report_each
+from newsroom.admin_actions import ServiceDeleteMixin
 
 from .. import search, services
 from ..models import Article, Page
@@ -76,27 +76,21 @@ class FlaggedFilter(admin.SimpleListFilter):
 TABULAR = "admin/articles/edit_inline/tabular.html"  # header cells named
 
 
-class ServiceDeleteMixin:
-    """Deleting through a service, one row at a time, refusals reported."""
+class EntityAdminMixin(ServiceDeleteMixin):
+    """Places and programs: saved and deleted through their services, listed
+    with how many articles name them."""
 
-    def delete_service(self, obj, user):
-        raise NotImplementedError
-
-    def delete_model(self, request, obj):
-        self.delete_service(obj, request.user)
-
-    def delete_queryset(self, request, queryset):
-        report_each(
-            self,
-            request,
-            lambda obj: self.delete_service(obj, request.user),
-            queryset,
-            "删除",
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=Count("articles"))
+            .order_by("name", "id")
         )
 
-
-class EntityAdminMixin(ServiceDeleteMixin):
-    """Places and programs: saved and deleted through their services."""
+    @admin.display(description="稿件数", ordering="n_articles")
+    def article_count(self, obj):
+        return obj.n_articles
 
     def save_model(self, request, obj, form, change):
         services.entity_save(obj=obj, user=request.user)

@@ -2,37 +2,24 @@
 merge two names for one thing."""
 
 from django.contrib import admin
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from newsroom.admin_actions import merge_action, report_each
+from newsroom.admin_actions import merge_action, service_action
 
 from .. import services
 from ..models import Place, Program
 from .base import EntityAdminMixin
 
-
-@admin.action(description="确认所选（不再标为新发现）")
-def confirm_selected(modeladmin, request, queryset):
-    report_each(
-        modeladmin,
-        request,
-        lambda o: services.entity_confirm(obj=o, user=request.user),
-        queryset,
-        "确认",
-    )
-
-
-@admin.action(description="驳回所选新发现（解除关联并删除）")
-def reject_selected(modeladmin, request, queryset):
-    report_each(
-        modeladmin,
-        request,
-        lambda o: services.entity_reject(obj=o, user=request.user),
-        queryset,
-        "驳回",
-    )
+confirm_selected = service_action(
+    "confirm_selected", services.entity_confirm, "确认所选（不再标为新发现）", "确认"
+)
+reject_selected = service_action(
+    "reject_selected",
+    services.entity_reject,
+    "驳回所选新发现（解除关联并删除）",
+    "驳回",
+)
 
 
 @admin.register(Place)
@@ -55,24 +42,12 @@ class PlaceAdmin(EntityAdminMixin, admin.ModelAdmin):
         merge_action(services.place_merge, "地名"),
     ]
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(n_articles=Count("articles"))
-            .order_by("name", "id")
-        )
-
     @admin.display(description="上级")
     def parent_link(self, obj):
         if not obj.parent_id:
             return "—"
         url = reverse("admin:articles_place_change", args=[obj.parent_id])
         return format_html('<a href="{}">{}</a>', url, obj.parent.name)
-
-    @admin.display(description="稿件数", ordering="n_articles")
-    def article_count(self, obj):
-        return obj.n_articles
 
 
 @admin.register(Program)
@@ -85,15 +60,3 @@ class ProgramAdmin(EntityAdminMixin, admin.ModelAdmin):
         reject_selected,
         merge_action(services.program_merge, "政策项目"),
     ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(n_articles=Count("articles"))
-            .order_by("name", "id")
-        )
-
-    @admin.display(description="稿件数", ordering="n_articles")
-    def article_count(self, obj):
-        return obj.n_articles

@@ -25,6 +25,19 @@ class ArticleToolsMixin:
             reverse("admin:articles_article_change", args=[article.pk])
         )
 
+    def _attempt(
+        self, request, action, done, refusals=(services.WorkflowError,)
+    ) -> bool:
+        """Run a service; its refusal becomes an error message, success the
+        message `done(result)`.  Whether it succeeded."""
+        try:
+            result = action()
+        except refusals as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return False
+        self.message_user(request, done(result), messages.SUCCESS)
+        return True
+
     def _tool_page(self, request, article, template, **context):
         return render(
             request,
@@ -44,16 +57,13 @@ class ArticleToolsMixin:
         lines = services.page_headline_lines(article.page) if article.page else []
         if request.method == "POST":
             chosen = request.POST.get("headline") or request.POST.get("custom", "")
-            try:
-                services.article_set_headline(
+            if self._attempt(
+                request,
+                lambda: services.article_set_headline(
                     article=article, headline=chosen, user=request.user
-                )
-            except services.WorkflowError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-            else:
-                self.message_user(
-                    request, f"标题已设为“{article.headline}”", messages.SUCCESS
-                )
+                ),
+                lambda _: f"标题已设为“{article.headline}”",
+            ):
                 return self._back(article)
         return self._tool_page(
             request, article, "headline.html", lines=lines, title="选择标题"
@@ -61,20 +71,15 @@ class ArticleToolsMixin:
 
     def split_view(self, request, pk):
         article = self._article(request, pk)
-        if request.method == "POST":
-            try:
-                second = services.article_split(
-                    article=article,
-                    at=int(request.POST.get("at", 0)),
-                    user=request.user,
-                )
-            except (ValueError, services.WorkflowError) as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-            else:
-                self.message_user(
-                    request, f"已拆分，后半部分为新稿件 #{second.pk}", messages.SUCCESS
-                )
-                return self._back(article)
+        if request.method == "POST" and self._attempt(
+            request,
+            lambda: services.article_split(
+                article=article, at=int(request.POST.get("at", 0)), user=request.user
+            ),
+            lambda second: f"已拆分，后半部分为新稿件 #{second.pk}",
+            refusals=(ValueError, services.WorkflowError),  # `at` not a number
+        ):
+            return self._back(article)
         return self._tool_page(
             request,
             article,
@@ -96,18 +101,14 @@ class ArticleToolsMixin:
             other = Article.objects.filter(pk=request.POST.get("other") or 0).first()
             if other is None:
                 self.message_user(request, "请选择要并入的稿件", messages.ERROR)
-            else:
-                try:
-                    services.article_merge(
-                        first=article, second=other, user=request.user
-                    )
-                except services.WorkflowError as exc:
-                    self.message_user(request, str(exc), messages.ERROR)
-                else:
-                    self.message_user(
-                        request, "已合并，内容接在本稿之后", messages.SUCCESS
-                    )
-                    return self._back(article)
+            elif self._attempt(
+                request,
+                lambda: services.article_merge(
+                    first=article, second=other, user=request.user
+                ),
+                lambda _: "已合并，内容接在本稿之后",
+            ):
+                return self._back(article)
         return self._tool_page(
             request, article, "merge.html", neighbours=neighbours, title="合并转续稿件"
         )
@@ -127,10 +128,7 @@ class ArticleToolsMixin:
             self.message_user(request, "未知操作", messages.ERROR)
             return self._back(article)
         func, done = operations[action]
-        try:
-            func(article=article, user=request.user)
-        except services.WorkflowError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-        else:
-            self.message_user(request, done, messages.SUCCESS)
+        self._attempt(
+            request, lambda: func(article=article, user=request.user), lambda _: done
+        )
         return self._back(article)

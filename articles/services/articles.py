@@ -17,8 +17,10 @@ from .common import (
     WorkflowError,
     locked_statuses,
     public_changed,
+    reindex,
     require,
     require_public_change,
+    stored_article_id,
 )
 
 
@@ -337,11 +339,7 @@ def caption_save(*, caption: Caption, user) -> Caption:
     text of the article it left and the one it joined is updated."""
     require(user, "articles.change_caption" if caption.pk else "articles.add_caption")
     with transaction.atomic():
-        before = (
-            Caption.objects.filter(pk=caption.pk)
-            .values_list("article_id", flat=True)
-            .first()
-        )
+        before = stored_article_id(caption)
         if caption.article_id is not None and caption.article_id != before:
             target = Article.objects.only("page_id").get(pk=caption.article_id)
             if caption.page_id is not None and target.page_id != caption.page_id:
@@ -354,8 +352,7 @@ def caption_save(*, caption: Caption, user) -> Caption:
                 # The caption's text appears on, or leaves, a public page.
                 require_public_change(user)
         caption.save()
-        touched = {before, caption.article_id} - {None}
-        search.index_articles(articles=Article.objects.filter(pk__in=touched))
+        reindex(before, caption.article_id)
     return caption
 
 
@@ -369,7 +366,7 @@ def caption_delete(*, caption: Caption, user) -> None:
     with transaction.atomic():
         article_id = caption.article_id
         caption.delete()
-        search.index_articles(articles=Article.objects.filter(pk=article_id))
+        reindex(article_id)
 
 
 def article_delete(*, article: Article, user) -> None:

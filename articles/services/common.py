@@ -8,7 +8,7 @@ search index current and leaves a revision."""
 
 from django.db import IntegrityError, transaction
 
-from .. import pagecache
+from .. import pagecache, search
 from ..importing.codes import CodedError
 from ..models import Article
 
@@ -81,3 +81,21 @@ def find_or_create(find, create, attempts: int = 5):
 def merge_aliases(keep, remove) -> str:
     names = [*keep.alias_list(), remove.name, *remove.alias_list()]
     return "，".join(dict.fromkeys(n for n in names if n and n != keep.name))
+
+
+def stored_article_id(part) -> int | None:
+    """The article a caption or byline belongs to as stored, before the
+    save at hand (None for a new one)."""
+    return (
+        type(part)
+        .objects.filter(pk=part.pk)
+        .values_list("article_id", flat=True)
+        .first()
+    )
+
+
+def reindex(*article_ids: int | None) -> None:
+    """Re-index these articles (Nones skipped): a caption or byline is part
+    of its article's search text."""
+    ids = {pk for pk in article_ids if pk is not None}
+    search.index_articles(articles=Article.objects.filter(pk__in=ids))
