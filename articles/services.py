@@ -10,11 +10,14 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from people.models import Byline, Person
@@ -22,6 +25,7 @@ from people.models import Byline, Person
 from . import search
 from .importing import DecodeError, ParsedPage, decode_page, parse_page
 from .importing.entities import Gazetteer
+from .importing.gazetteer_file import read_village_names
 from .models import Article, Caption, Page, Place, Program, split_aliases
 from .slugs import pinyin_slug, unique_slug, unique_slug_among
 
@@ -63,28 +67,65 @@ def place_slug(name: str, parent: Place | None) -> str:
 
 def gazetteer_load(*, path: Path) -> int:
     """Create or update the places in a gazetteer file (a tree of
-    {name, kind, aliases, children}); returns how many it holds."""
+    {name, kind, aliases, children}); returns how many it holds.
+
+    The national file holds some 43,000 places, so this works a level of the
+    tree at a time with bulk writes (one pass for the provinces, one for the
+    prefectures …) instead of two queries a place.  Aliases staff added are
+    kept: the file's aliases are added to them."""
     data = json.loads(Path(path).read_text("utf-8"))
     count = 0
-
-    def walk(node: dict, parent: Place | None) -> None:
-        nonlocal count
-        place = Place.objects.filter(name=node["name"], parent=parent).first()
-        if place is None:
-            place = Place(
-                name=node["name"], parent=parent, slug=place_slug(node["name"], parent)
-            )
-        place.kind = node["kind"]
-        place.aliases = "，".join(node.get("aliases", []))
-        place.is_confirmed = True
-        place.save()
-        count += 1
-        for child in node.get("children", []):
-            walk(child, place)
-
     with transaction.atomic():
-        for root in data["places"]:
-            walk(root, None)
+        existing = {
+            (p.name, p.parent_id): p
+            for p in Place.objects.only(
+                "id", "name", "parent_id", "kind", "aliases", "is_confirmed"
+            )
+        }
+        slugs = set(Place.objects.values_list("slug", flat=True))
+        level: list[tuple[dict, Place | None]] = [(n, None) for n in data["places"]]
+        while level:
+            create, update, placed = [], [], []
+            for node, parent in level:
+                place = existing.get((node["name"], parent.pk if parent else None))
+                wanted = split_aliases(place.aliases) if place else []
+                wanted += [a for a in node.get("aliases", []) if a not in wanted]
+                aliases = "，".join(wanted)
+                if place is None:
+                    base = node["name"]
+                    if parent is not None and base in slugs:
+                        base = f"{parent.name}-{base}"  # 城关镇 under many counties
+                    slug = unique_slug_among(base, slugs)
+                    slugs.add(slug)
+                    place = Place(
+                        name=node["name"],
+                        parent=parent,
+                        slug=slug,
+                        kind=node["kind"],
+                        aliases=aliases,
+                        is_confirmed=True,
+                    )
+                    create.append(place)
+                elif (place.kind, place.aliases, place.is_confirmed) != (
+                    node["kind"],
+                    aliases,
+                    True,
+                ):
+                    place.kind, place.aliases = node["kind"], aliases
+                    place.is_confirmed = True
+                    update.append(place)
+                placed.append((node, place))
+            Place.objects.bulk_create(create, batch_size=2000)
+            Place.objects.bulk_update(
+                update, ["kind", "aliases", "is_confirmed"], batch_size=2000
+            )
+            count += len(placed)
+            level = [
+                (child, place)
+                for node, place in placed
+                for child in node.get("children", [])
+            ]
+    _gazetteer_cache.clear()
     return count
 
 
@@ -107,22 +148,58 @@ def program_slug(name: str) -> str:
     return unique_slug(base, lambda s: Program.objects.filter(slug=s).exists())
 
 
+_gazetteer_cache: dict = {}
+# How long another process's edits to names or aliases may go unseen (a new
+# or deleted place is seen at once: it changes the count).
+GAZETTEER_CACHE_SECONDS = 60
+
+
 def gazetteer_current() -> Gazetteer:
     """What the parser should know: confirmed places and programs (proposed
-    ones too, so a name found once is recognised on the next page)."""
-    gazetteer = Gazetteer()
-    places = Place.objects.select_related("parent").only(
-        "name", "kind", "aliases", "parent__name"
+    ones too, so a name found once is recognised on the next page), and the
+    village names of the national division data.
+
+    Reading 43,000 places takes a few hundred milliseconds, so the result is
+    kept per process until the tables change: saves and deletes in this
+    process clear it, and a cheap count/max-id check notices other writers."""
+    key = (
+        Place.objects.aggregate(n=models.Count("id"), last=models.Max("id")).values(),
+        Program.objects.aggregate(n=models.Count("id"), last=models.Max("id")).values(),
     )
-    for place in places:
-        gazetteer.places.setdefault(
-            place.name, (place.kind, place.parent.name if place.parent else None)
-        )
-        for alias in place.alias_list():
-            gazetteer.place_aliases.setdefault(alias, place.name)
+    key = tuple(tuple(v) for v in key)
+    cached = _gazetteer_cache.get("current")
+    now = timezone.now().timestamp()
+    if cached and cached[0] == key and now - cached[1] < GAZETTEER_CACHE_SECONDS:
+        return cached[2]
+    gazetteer = Gazetteer(villages=village_names())
+    rows = Place.objects.values_list("id", "name", "kind", "aliases", "parent_id")
+    by_id = {row[0]: row for row in rows}
+    for _id, name, kind, aliases, parent_id in by_id.values():
+        parent = by_id[parent_id][1] if parent_id in by_id else None
+        gazetteer.add_place(name, kind, parent)
+        for alias in split_aliases(aliases):
+            gazetteer.place_aliases.setdefault(alias, name)
     for program in Program.objects.only("name", "aliases"):
         gazetteer.programs[program.name] = program.alias_list()
+    _gazetteer_cache["current"] = (key, now, gazetteer)
     return gazetteer
+
+
+@receiver([post_save, post_delete], sender=Place)
+@receiver([post_save, post_delete], sender=Program)
+def _gazetteer_changed(**kwargs) -> None:
+    _gazetteer_cache.clear()
+
+
+VILLAGE_NAMES = Path(settings.BASE_DIR) / "fixtures" / "villages.txt.gz"
+
+
+@cache
+def village_names() -> frozenset[str]:
+    """The 村 and 社区 names of the national division data (bench/
+    build_gazetteer.py): the importer confirms villages it finds against
+    them.  Not places in the database — there are 300,000."""
+    return read_village_names(VILLAGE_NAMES) if VILLAGE_NAMES.exists() else frozenset()
 
 
 # --- people -----------------------------------------------------------------
@@ -234,22 +311,39 @@ def _tag_articles(pairs: list[tuple[Article, str]]) -> None:
     )
 
 
+def _places_named(names: set[str]) -> dict:
+    """name → every place of that name with its parent's name, oldest first
+    (城关镇 is the name of hundreds of towns)."""
+    found: dict = {}
+    rows = Place.objects.filter(name__in=names).select_related("parent")
+    for place in rows.order_by("id"):
+        found.setdefault(place.name, []).append(place)
+    return found
+
+
 def _place_for(parsed, cache: dict) -> Place:
-    if parsed.name in cache:
-        return cache[parsed.name]
-    place = Place.objects.filter(name=parsed.name).order_by("id").first()
-    if place is None:
-        parent = None
-        if parsed.parent:
-            parent = Place.objects.filter(name=parsed.parent).order_by("id").first()
-        place = Place.objects.create(
-            name=parsed.name,
-            kind=parsed.kind,
-            parent=parent,
-            slug=place_slug(parsed.name, parent),
-            is_confirmed=False,
-        )
-    cache[parsed.name] = place
+    """The place the parser means: the one under the parent it names, else
+    the oldest of that name; a name not known yet is proposed (unconfirmed)
+    under the parent the text names."""
+    same_name = cache.setdefault(parsed.name, [])
+    for place in same_name:
+        if parsed.parent is None or (
+            place.parent is not None and place.parent.name == parsed.parent
+        ):
+            return place
+    if same_name and (parsed.known or parsed.parent is None):
+        return same_name[0]
+    parent = None
+    if parsed.parent:
+        parent = Place.objects.filter(name=parsed.parent).order_by("id").first()
+    place = Place.objects.create(
+        name=parsed.name,
+        kind=parsed.kind,
+        parent=parent,
+        slug=place_slug(parsed.name, parent),
+        is_confirmed=False,
+    )
+    same_name.append(place)
     return place
 
 
@@ -325,11 +419,7 @@ def page_import(
         result.page = page
         # One query each for the places, programs, people and tags the page
         # names, instead of one per mention.
-        place_cache = _first_by_name(
-            Place.objects.filter(
-                name__in={p.name for a in parsed.articles for p in a.places}
-            )
-        )
+        place_cache = _places_named({p.name for a in parsed.articles for p in a.places})
         program_cache = _first_by_name(
             Program.objects.filter(
                 name__in={
