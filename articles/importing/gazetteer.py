@@ -25,18 +25,31 @@ class Gazetteer:
     def add_place(self, name: str, kind: str, parent: str | None) -> None:
         if name not in self.places:
             self.places[name] = (kind, parent)
+            self._indexed(name)
             return
         entries = self.homonyms.setdefault(name, [self.places[name]])
         if (kind, parent) not in entries:
             entries.append((kind, parent))
 
+    def add_alias(self, alias: str, name: str) -> None:
+        if alias not in self.place_aliases:
+            self.place_aliases[alias] = name
+            self._indexed(alias)
+
+    def _indexed(self, name: str) -> None:
+        index = self.__dict__.get("_place_index")
+        if index is not None:
+            index[1].add(name)
+            index[0] = (len(self.places), len(self.place_aliases))
+
     def place_index(self) -> "NameIndex":
         """Every place name and alias, indexed by its first two characters.
-        Rebuilt only when names were added since the last call."""
+        Built once; names added through add_place/add_alias join it, and it
+        is rebuilt if the dictionaries were changed directly."""
         size = (len(self.places), len(self.place_aliases))
         cached = self.__dict__.get("_place_index")
         if cached is None or cached[0] != size:
-            cached = (size, NameIndex([*self.places, *self.place_aliases]))
+            cached = [size, NameIndex([*self.places, *self.place_aliases])]
             self.__dict__["_place_index"] = cached
         return cached[1]
 
@@ -67,6 +80,12 @@ class NameIndex:
         for name in self.names:
             lengths.setdefault(name[:2], set()).add(len(name))
         self.lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+
+    def add(self, name: str) -> None:
+        if len(name) >= 2 and name not in self.names:
+            self.names.add(name)
+            lengths = set(self.lengths.get(name[:2], ())) | {len(name)}
+            self.lengths[name[:2]] = sorted(lengths, reverse=True)
 
     def at(self, text: str, i: int):
         """Names starting at text[i], longest first."""

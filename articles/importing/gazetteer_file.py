@@ -18,7 +18,7 @@ def gazetteer_from_files(
     def walk(node: dict, parent: str | None) -> None:
         gazetteer.add_place(node["name"], node["kind"], parent)
         for alias in node.get("aliases", []):
-            gazetteer.place_aliases.setdefault(alias, node["name"])
+            gazetteer.add_alias(alias, node["name"])
         for child in node.get("children", []):
             walk(child, node["name"])
 
