@@ -350,7 +350,7 @@ def _places_named(names: set[str]) -> dict:
     return found
 
 
-def _place_for(parsed, cache: dict) -> Place:
+def _place_for(parsed, cache: dict, siblings=()) -> Place:
     """The place the parser means: the one under the parent it names, else
     the oldest of that name; a name not known yet is proposed (unconfirmed)
     under the parent the text names."""
@@ -364,7 +364,17 @@ def _place_for(parsed, cache: dict) -> Place:
         return same_name[0]
     parent = None
     if parsed.parent:
-        parent = Place.objects.filter(name=parsed.parent).order_by("id").first()
+        # 西营镇 is the name of four towns: the one under the county the
+        # article names (the parser's parent of the parent).
+        grand = next((p.parent for p in siblings if p.name == parsed.parent), None)
+        named = Place.objects.filter(name=parsed.parent).order_by("id")
+        parent = (grand and named.filter(parent__name=grand).first()) or named.first()
+        if parent is not None:
+            for place in same_name:
+                if place.parent_id == parent.pk:
+                    return place
+    elif same_name:
+        return same_name[0]
     place = Place.objects.create(
         name=parsed.name,
         kind=parsed.kind,
@@ -488,7 +498,9 @@ def page_import(
                 )
                 for order, b in enumerate(_unique_bylines(item.bylines))
             )
-            article.places.add(*{_place_for(p, place_cache) for p in item.places})
+            article.places.add(
+                *{_place_for(p, place_cache, item.places) for p in item.places}
+            )
             programs = [_program_for(n, True, program_cache) for n in item.programs]
             programs += [
                 _program_for(n, False, program_cache) for n in item.new_programs

@@ -15,7 +15,7 @@ import jieba.posseg
 from .gazetteer import Gazetteer
 from .places import find_places
 from .text import CJK
-from .words import cut, word_tag
+from .words import cut, is_common_word, word_tag
 
 __all__ = ["Gazetteer", "find_places", "find_programs", "find_tags"]
 
@@ -52,7 +52,7 @@ _PROGRAM_STOPS = {
 }
 
 
-_QUOTED_RE = re.compile(r"“([^“”]{2,14})”([\u4e00-\u9fff]{0,6})")
+_QUOTED_RE = re.compile(r"[“‘]([^“”‘’]{2,14})[”’]([\u4e00-\u9fff]{0,6})")
 
 
 def find_programs(text: str, gazetteer: Gazetteer) -> tuple[list[str], list[str]]:
@@ -77,11 +77,130 @@ def find_programs(text: str, gazetteer: Gazetteer) -> tuple[list[str], list[str]
                 if after.startswith(word) and len(inner) >= 2:
                     name = f"“{inner}”{word}" if inner.isdigit() else inner + word
                     break
+        if not name and _quoted_program(
+            text, m.start(), m.start(1) + len(inner), inner
+        ):
+            name = inner
         if not name or any(name in k or k in name for k in known):
             continue
         if name not in proposed:
             proposed.append(name)
-    return known, proposed[:5]
+    for name in _headed_programs(text):
+        if not any(name in k or k in name for k in known + proposed):
+            proposed.append(name)
+    return known, proposed[:8]
+
+
+# A quoted phrase is a program's name when the text treats it as one: it is
+# carried out, held, awarded or created (开展“某某”), or followed by the work
+# it names (“某某”活动, “某某”工作); or it is shaped like a slogan — a number
+# starts it (一村一品, 五城同创, 百日某某) or a title word ends it (…户, …日).
+_PROGRAM_VERBS = (
+    "开展",
+    "举行",
+    "举办",
+    "评选",
+    "创建",
+    "实施",
+    "推进",
+    "推行",
+    "启动",
+    "争创",
+    "评为",
+    "获评",
+    "设立",
+    "设了",
+    "深化",
+    "落实",
+    "组织",
+    "参与",
+    "打造",
+)
+_PROGRAM_AFTER = (
+    "工作",
+    "活动",
+    "行动",
+    "创建",
+    "评选",
+    "积分",
+    "志愿",
+    "主导",
+    "文化",
+    "建设",
+    "示范",
+    "工程",
+    "品牌",
+    "专项",
+    "集中",
+    "战略",
+    "政策",
+)
+_SLOGAN_START = set("一二三四五六七八九十百千万双")
+_TITLE_ENDS = ("户", "日", "年", "月", "周", "大会战", "攻坚战", "革命", "下乡", "书屋")
+
+
+def _quoted_program(text: str, open_at: int, close_at: int, inner: str) -> bool:
+    if not 3 <= len(inner) <= 10 or not re.fullmatch(f"[{CJK}]+", inner):
+        return False
+    if "的" in inner or is_common_word(inner):
+        return False  # a sentence or an ordinary word quoted for emphasis
+    before = text[max(0, open_at - 4) : open_at]
+    after = text[close_at + 1 : close_at + 3]
+    if any(before.endswith(v) for v in _PROGRAM_VERBS) or after in _PROGRAM_AFTER:
+        return True
+    if before.endswith("”") or text[close_at + 1 : close_at + 2] == "“":
+        return True  # one of a list of quoted names: “甲”“乙”
+    return (inner[0] in _SLOGAN_START and len(inner) >= 4) or inner.endswith(
+        _TITLE_ENDS
+    )
+
+
+# Unquoted programs: a head word that names a campaign, year, title or post
+# (…革命, …建设年, 农家书屋-like …书屋, …签约服务, 全国文明城市) with the words
+# that make it one program (the nouns right before it).
+_PROGRAM_HEADS = (
+    "革命",
+    "建设年",
+    "书屋",
+    "签约服务",
+    "文明城市",
+    "大会战",
+    "攻坚战",
+    "村官",
+    "第一书记",
+    "示范户",
+    "文明户",
+)
+
+
+def _headed_programs(text: str) -> list[str]:
+    found: list[str] = []
+    words = cut(text)
+    pos = 0
+    starts = []
+    for word in words:
+        starts.append(pos)
+        pos += len(word)
+    for head in _PROGRAM_HEADS:
+        for m in re.finditer(head, text):
+            # the one or two words before the head, if they are nouns
+            i = next((k for k, p in enumerate(starts) if p >= m.start()), None)
+            if i is None or starts[i] != m.start():
+                continue
+            taken = []
+            for word in reversed(words[max(0, i - 2) : i]):
+                tag = word_tag(word)
+                if len(word) < 2 or tag is None or not tag.startswith(("n", "vn")):
+                    break
+                taken.insert(0, word)
+            if head in ("村官", "第一书记", "文明城市") and not taken:
+                continue
+            if not taken and len(head) < 4:
+                continue
+            name = "".join(taken) + head
+            if len(name) >= 4 and name not in found:
+                found.append(name)
+    return found
 
 
 _TAG_POS = ("n", "nz", "vn", "ns", "nt", "nr", "l", "j")
@@ -95,11 +214,20 @@ def find_tags(text: str, limit: int = 5) -> list[str]:
     tagger's Viterbi over the whole text, which made it 20x slower.)"""
     tfidf = jieba.analyse.default_tfidf
     counts: dict[str, int] = {}
-    for word in cut(text):
+    words = cut(text)
+    for i, word in enumerate(words):
         if len(word) < 2 or word in _TAG_STOPS or re.search(r"[\d\W_a-zA-Z]", word):
             continue
         tag = word_tag(word)
         if tag is not None and not tag.startswith(_TAG_POS):
+            continue
+        if tag is not None and tag.startswith("nr"):
+            continue  # people are bylines and mentions, not tags
+        if _person_name(word, tag, words, i):
+            continue
+        if _inside_place_names(text, word):
+            continue  # 西湾 of 大西湾乡: part of a name, not a topic
+        if word[-1] in "村镇乡县区" and word[:-1] in _TAG_STOPS:
             continue
         if word in tfidf.stop_words:
             continue
@@ -115,6 +243,33 @@ def find_tags(text: str, limit: int = 5) -> list[str]:
     return scored[:limit]
 
 
+def _person_name(word: str, tag: str | None, words: list[str], i: int) -> bool:
+    """范某某 (a name the dictionary lacks, starting with a surname), or
+    侯 + 东林 (a given name jieba cut off its surname)."""
+    if tag is None and 2 <= len(word) <= 3 and word[0] in _SURNAMES:
+        return True
+    after_surname = i > 0 and len(words[i - 1]) == 1 and words[i - 1] in _SURNAMES
+    return (
+        after_surname
+        and len(word) == 2
+        and (tag is None or tag.startswith(("nr", "ns", "nz")))
+    )
+
+
+def _inside_place_names(text: str, word: str) -> bool:
+    total = text.count(word)
+    inside = sum(text.count(word + suffix) for suffix in "村镇乡县区市")
+    return total > 0 and inside >= total
+
+
+# The commonest surnames (百家姓 by frequency): a single one of them before a
+# word jieba does not know makes that word a given name.
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+    "于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江"
+    "尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+
 _TAG_STOPS = {
     "本报讯",
     "记者",
@@ -127,4 +282,26 @@ _TAG_STOPS = {
     "近日",
     "同志",
     "负责人",
+    # words every article has, that say nothing about this one
+    "目标",
+    "问题",
+    "主题",
+    "情况",
+    "方面",
+    "时候",
+    "过程",
+    "方式",
+    "措施",
+    "意见",
+    "要求",
+    "任务",
+    "内容",
+    "作用",
+    "同时",
+    "今年",
+    "去年",
+    "大家",
+    "群众",
+    "村民",
+    "干部",
 }

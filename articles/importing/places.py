@@ -224,7 +224,9 @@ def _known_spans(text: str, gazetteer: Gazetteer, words: _Words, in_village):
 def _known_fits(text, start, end, candidate, gazetteer, words, spans) -> bool:
     follower = text[end : end + 1]
     if follower and follower in _FOLLOWERS.get(candidate[-1], ()):
-        return False
+        # 县城, 乡村 … unless a known name starts there (某县城关镇)
+        if next(gazetteer.place_index().at(text, end), None) is None:
+            return False
     is_alias = candidate not in gazetteer.places
     place = gazetteer.place_aliases[candidate] if is_alias else candidate
     parent = gazetteer.places.get(place, (None, None))[1]
@@ -242,10 +244,8 @@ def _known_fits(text, start, end, candidate, gazetteer, words, spans) -> bool:
         tag = word_tag(candidate)
         if gazetteer.places[place][0] == "province":
             return True  # 山西, 北京: 34 names no one uses for anything else
-        if word_frequency(candidate) < 100 and (
-            tag is None or tag.startswith("ns") or len(candidate) > 2
-        ):
-            return True
+        if word_frequency(candidate) < 100 or tag is None or len(candidate) > 2:
+            return True  # a rare word: 交城, 柘荣, 新郑
         return _WEAK  # only if the text names its city or province too
     if candidate[: -len(_suffix_of(candidate))] in _CATEGORY_STEMS:
         return after_parent  # 中心镇 is a real town's name, and a kind of town
