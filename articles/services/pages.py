@@ -141,26 +141,56 @@ def _tag_articles(pairs: list[tuple[Article, str]]) -> None:
     )
 
 
-def _place_for(parsed, cache: dict) -> Place:
-    if parsed.name in cache:
-        return cache[parsed.name]
+def _places_named(names: set[str]) -> dict:
+    """name → every place of that name with its parent's name, oldest first
+    (城关镇 is the name of hundreds of towns)."""
+    found: dict = {}
+    rows = Place.objects.filter(name__in=names).select_related("parent")
+    for place in rows.order_by("id"):
+        found.setdefault(place.name, []).append(place)
+    return found
 
-    def create():
-        parent = None
-        if parsed.parent:
-            parent = Place.objects.filter(name=parsed.parent).order_by("id").first()
-        return Place.objects.create(
+
+def _place_for(parsed, cache: dict, siblings=()) -> Place:
+    """The place the parser means: the one under the parent it names, else
+    the oldest of that name; a name not known yet is proposed (unconfirmed)
+    under the parent the text names."""
+    same_name = cache.setdefault(parsed.name, [])
+    for place in same_name:
+        if parsed.parent is None or (
+            place.parent is not None and place.parent.name == parsed.parent
+        ):
+            return place
+    if same_name and (parsed.known or parsed.parent is None):
+        return same_name[0]
+    parent = None
+    if parsed.parent:
+        # 西营镇 is the name of four towns: the one under the county the
+        # article names (the parser's parent of the parent).
+        grand = next((p.parent for p in siblings if p.name == parsed.parent), None)
+        named = Place.objects.filter(name=parsed.parent).order_by("id")
+        parent = (grand and named.filter(parent__name=grand).first()) or named.first()
+        if parent is not None:
+            for place in same_name:
+                if place.parent_id == parent.pk:
+                    return place
+    elif same_name:
+        return same_name[0]
+    # Another import running at the same time may propose the same place:
+    # found under the same parent, or created once (see _find_or_create).
+    place = find_or_create(
+        lambda: (
+            Place.objects.filter(name=parsed.name, parent=parent).order_by("id").first()
+        ),
+        lambda: Place.objects.create(
             name=parsed.name,
             kind=parsed.kind,
             parent=parent,
             slug=place_slug(parsed.name, parent),
             is_confirmed=False,
-        )
-
-    place = find_or_create(
-        lambda: Place.objects.filter(name=parsed.name).order_by("id").first(), create
+        ),
     )
-    cache[parsed.name] = place
+    same_name.append(place)
     return place
 
 
@@ -237,11 +267,7 @@ def page_import(
         result.page = page
         # One query each for the places, programs, people and tags the page
         # names, instead of one per mention.
-        place_cache = _first_by_name(
-            Place.objects.filter(
-                name__in={p.name for a in parsed.articles for p in a.places}
-            )
-        )
+        place_cache = _places_named({p.name for a in parsed.articles for p in a.places})
         program_cache = _first_by_name(
             Program.objects.filter(
                 name__in={
@@ -286,7 +312,9 @@ def page_import(
                 )
                 for order, b in enumerate(_unique_bylines(item.bylines))
             )
-            article.places.add(*{_place_for(p, place_cache) for p in item.places})
+            article.places.add(
+                *{_place_for(p, place_cache, item.places) for p in item.places}
+            )
             programs = [
                 program_find_or_create(n, True, program_cache) for n in item.programs
             ]
