@@ -121,12 +121,7 @@ def search(request):
             "q": request.GET.get("q", ""),
             "facet_groups": _facet_groups(request.GET, result),
             "active": _active_filters(request),
-            "prev_url": with_params(request.GET, page=result.page - 1)
-            if result.has_previous
-            else None,
-            "next_url": with_params(request.GET, page=result.page + 1)
-            if result.has_next
-            else None,
+            **_pager_links(request.GET, result),
             "sort_links": [
                 (label, with_params(request.GET, sort=key), key == result.sort)
                 for key, label in (
@@ -190,6 +185,18 @@ def _active_filters(request):
     ]
 
 
+def _pager_links(params, result) -> dict:
+    """Links to the results' previous and next pages, keeping the query."""
+    return {
+        "prev_url": with_params(params, page=result.page - 1)
+        if result.has_previous
+        else None,
+        "next_url": with_params(params, page=result.page + 1)
+        if result.has_next
+        else None,
+    }
+
+
 def _entity_page(request, template, context, param, value):
     """Tag, place, person and program pages: the thing, its articles with
     the same facets as search, and a chart of articles per month."""
@@ -213,72 +220,50 @@ def _entity_page(request, template, context, param, value):
             "chart_param": urlencode({param: value}),
             "chart_link": f"{search_url}?{urlencode({param: value})}",
             "search_url": search_url + with_params(params),
-            "prev_url": with_params(request.GET, page=result.page - 1)
-            if result.has_previous
-            else None,
-            "next_url": with_params(request.GET, page=result.page + 1)
-            if result.has_next
-            else None,
+            **_pager_links(request.GET, result),
         }
     )
     return render(request, template, context)
 
 
-@read_only
-@public_cache
-def place_detail(request, slug):
-    place = visibility.place_get_public(slug=slug)
-    return _entity_page(
-        request,
-        "articles/place_detail.html",
-        {"place": place, "children": selectors.place_children_public(place)},
-        "place",
-        place.slug,
-    )
+def _entity_view(param: str, lookup, extra=lambda obj: {}):
+    """The page of one tag, place, person or program: `lookup(slug=…)`
+    gives the thing (404 unless readers may see it), `extra(thing)` what
+    its page shows beside the articles."""
+
+    @read_only
+    @public_cache
+    def view(request, slug):
+        obj = lookup(slug=slug)
+        return _entity_page(
+            request,
+            f"articles/{param}_detail.html",
+            {param: obj, **extra(obj)},
+            param,
+            obj.slug,
+        )
+
+    view.__name__ = f"{param}_detail"
+    return view
 
 
-@read_only
-@public_cache
-def program_detail(request, slug):
-    program = visibility.program_get_public(slug=slug)
-    return _entity_page(
-        request,
-        "articles/program_detail.html",
-        {"program": program},
-        "program",
-        program.slug,
-    )
-
-
-@read_only
-@public_cache
-def person_detail(request, slug):
-    person = visibility.person_get_public(slug=slug)
+def _person_roles(person) -> dict:
     roles = (
         person.bylines.filter(article__status=Article.Status.PUBLISHED)
         .values("role")
         .annotate(n=Count("id"))
     )
-    return _entity_page(
-        request,
-        "articles/person_detail.html",
-        {"person": person, "roles": browsing.role_counts(roles)},
-        "person",
-        person.slug,
-    )
+    return {"roles": browsing.role_counts(roles)}
 
 
-@read_only
-@public_cache
-def tag_detail(request, slug):
-    tag = visibility.tag_get_public(slug=slug)
-    return _entity_page(
-        request,
-        "articles/tag_detail.html",
-        {"tag": tag},
-        "tag",
-        tag.slug,
-    )
+place_detail = _entity_view(
+    "place",
+    visibility.place_get_public,
+    lambda place: {"children": selectors.place_children_public(place)},
+)
+program_detail = _entity_view("program", visibility.program_get_public)
+person_detail = _entity_view("person", visibility.person_get_public, _person_roles)
+tag_detail = _entity_view("tag", visibility.tag_get_public)
 
 
 @read_only
