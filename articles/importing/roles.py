@@ -106,11 +106,15 @@ def classify(
             and first.terminal
             and not ends_article(first)
             and first.width <= 40
-            and _no_text_follows(groups, i)
             and (
-                _credit_line(groups[i - 1][-1])
-                or roles[i - 1] == CAPTION
-                or (per_line and ends_article(groups[i - 1][-1]))
+                roles[i - 1] == CAPTION  # captions come in runs
+                or (
+                    _no_text_follows(groups, i)
+                    and (
+                        _credit_line(groups[i - 1][-1])
+                        or (per_line and ends_article(groups[i - 1][-1]))
+                    )
+                )
             )
         ):
             # Printed under the photo: after its credit, after another
