@@ -106,6 +106,7 @@ def classify(
             and first.terminal
             and not ends_article(first)
             and first.width <= 40
+            and not first.clean.startswith(("“", "‘", "「"))  # speech opens text
             and (
                 roles[i - 1] == CAPTION  # captions come in runs
                 or (
