@@ -54,6 +54,8 @@ def segments_and_zones(groups, roles):
     leads_common = sum(1 for ln in body_lines if ln.lead) > 0.25 * max(
         len(body_lines), 1
     )
+    gaps = sorted(ln.gap for ln in body_lines[1:])
+    usual_gap = gaps[len(gaps) // 2] if gaps else 1
     current: Segment | None = None
     prev_role = None
     for group, role in zip(groups, roles, strict=True):
@@ -77,6 +79,9 @@ def segments_and_zones(groups, roles):
                     current is None
                     or BRIEF_RE.match(line.clean)
                     or ends_article(current.last)
+                    # Set apart by more blank lines than the page leaves
+                    # between paragraphs: another article begins.
+                    or (line.gap >= usual_gap + 2 and current.last.terminal)
                     or (
                         line.lead
                         and not leads_common

@@ -393,3 +393,15 @@ def test_long_headline_without_a_comma_is_no_caption():
     page = parse(spaced(*COLUMN_ARTICLES, head, HEADLINE_BLOCK[1]))
     assert head in {a.headline for a in page.articles}
     assert page.captions == []
+
+
+def test_per_line_articles_set_apart_by_blank_lines_without_headline_or_byline():
+    page = parse(
+        "\n\n西营镇发展食用菌产业\n\n\n\n"
+        "本报讯 近日,西营镇食用菌基地迎来采收期,大棚里一派繁忙景象。\n\n"
+        "基地今年新建大棚二十座,带动周边农户就近务工增收。\n\n\n\n"
+        "夏季的山村,天气渐热,雨水也多了起来,村民们忙着修渠引水。\n\n"
+        "村里今年新修水渠三公里,解决了三百多亩农田的灌溉难题。\n"
+    )
+    assert len(page.articles) == 2
+    assert page.articles[1].body.startswith("夏季的山村")
