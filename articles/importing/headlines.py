@@ -18,6 +18,11 @@ WEAK_MATCH = 0.15
 WRAPPED_HALF_SCORE = 0.25
 KICKER_MAX = 12  # characters: a label, not a sentence
 HEADLINE_EXPECTED_BONUS = 0.1
+# Captions printed within this many lines under a headline are its photos';
+# one that clearly belongs to a body lends that body this much.
+PHOTO_BLOCK_LINES = 8
+CAPTION_CLEAR = 0.35  # and twice the runner-up's
+PHOTO_BLOCK_BONUS = 0.15
 
 
 def make_matcher(articles: list[ParsedArticle]) -> Matcher:
@@ -38,16 +43,20 @@ def _leftover_candidate(cand: Candidate) -> list[Leftover]:
     return items
 
 
-def match_headlines(articles, segments, candidates, matcher, page):
+def match_headlines(articles, segments, candidates, matcher, page, captions=()):
     if not articles or not candidates:
         for cand in candidates:
             page.leftovers.extend(_leftover_candidate(cand))
         return
     candidates[:] = _join_wrapped_headlines(candidates, matcher)
     candidates[:] = _kickers_matching_nothing(candidates, matcher)
+    photos = _photo_owners(candidates, captions, matcher)
     scores = []
-    for cand in candidates:
+    for k, cand in enumerate(candidates):
         row = matcher.scores(cand.match_text())
+        for j in photos.get(k, ()):
+            # Its photos' captions, printed with it, point to this body.
+            row[j] += PHOTO_BLOCK_BONUS
         for j, seg in enumerate(segments):
             if (
                 seg.after_zone is not None
@@ -131,6 +140,26 @@ def match_headlines(articles, segments, candidates, matcher, page):
         row = candidates.index(cand)
         if scores[row][col] < WEAK_HEADLINE_SCORE:
             article.flags.append(WEAK_HEADLINE)
+
+
+def _photo_owners(candidates, captions, matcher) -> dict[int, set[int]]:
+    """The bodies the captions printed straight under a headline clearly
+    belong to: a headline stands with its story's photos."""
+    owners: dict[int, set[int]] = {}
+    for k, cand in enumerate(candidates):
+        nxt = candidates[k + 1].first_line if k + 1 < len(candidates) else None
+        for cap in captions:
+            if not (0 < cap.line - cand.last_line <= PHOTO_BLOCK_LINES):
+                continue
+            if nxt is not None and cap.line > nxt:
+                continue
+            row = matcher.scores(cap.text)
+            ranked = sorted(range(len(row)), key=lambda j: row[j], reverse=True)
+            best = ranked[0]
+            second = row[ranked[1]] if len(ranked) > 1 else 0.0
+            if row[best] >= CAPTION_CLEAR and second <= 0.5 * row[best]:
+                owners.setdefault(k, set()).add(best)
+    return owners
 
 
 def _fit(score: float, article: ParsedArticle) -> tuple:

@@ -61,7 +61,7 @@ def parse_page(text: str, *, gazetteer: Gazetteer | None = None) -> ParsedPage:
     segments = [seg for seg, _ in pairs]
     articles = [art for _, art in pairs]
     matcher = make_matcher(articles)
-    match_headlines(articles, segments, candidates, matcher, page)
+    match_headlines(articles, segments, candidates, matcher, page, zone_captions)
     articles = join_continuations(segments, articles, per_line)
     matcher = make_matcher(articles)
     page.captions = attach_captions(zone_captions, articles, matcher, page)
