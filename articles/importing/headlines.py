@@ -100,11 +100,12 @@ def match_headlines(articles, segments, candidates, matcher, page, captions=()):
             else:
                 owner.extra.append(cand.headline)
             chosen[row] = best
-    # A headline set with its 引题 or 副题 is a headline for sure: when no
-    # body fits it well, it still goes to the untitled report or photo story
-    # it fits best (flagged weak), never to a 本报讯 brief.
+    # A headline set with its 引题 or 副题, or printed over its photos, is a
+    # headline for sure: when no body fits it well, it still goes to the
+    # untitled report or photo story it fits best (flagged weak), never to
+    # a 本报讯 brief.
     for row, cand in enumerate(candidates):
-        if row in chosen or not (cand.subtitle or cand.kicker):
+        if row in chosen or not (cand.subtitle or cand.kicker or row in photos):
             continue
         free = [
             j

@@ -405,3 +405,19 @@ def test_per_line_articles_set_apart_by_blank_lines_without_headline_or_byline()
     )
     assert len(page.articles) == 2
     assert page.articles[1].body.startswith("夏季的山村")
+
+
+def test_headline_stands_with_its_storys_photo_captions():
+    """A photo story's headline shares no word with its text; the captions
+    printed under it do, and they carry it to that story."""
+    page = parse(
+        spaced(
+            *COLUMN_ARTICLES,
+            *PHOTO_STORY,
+            "丰收的味道",
+            "农户在场院晾晒刚收割的玉米。",
+            "田野里金黄一片秋收正忙。",
+        )
+    )
+    story = next(a for a in page.articles if "晾晒" in a.body)
+    assert story.headline == "丰收的味道"
