@@ -20,6 +20,13 @@ def split_aliases(value: str) -> list[str]:
 class Page(models.Model):
     filename = models.CharField("文件名", max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64, unique=True, editable=False)
+    # Hash of the text with whitespace and punctuation width normalised
+    # (pagetext.py): the same page saved again differently is "already
+    # imported".  Not unique: archives imported before it may hold such
+    # duplicates.
+    text_hash = models.CharField(
+        "文字指纹", max_length=64, blank=True, db_index=True, editable=False
+    )
     raw_text = models.TextField("原始文本")
     publication = models.CharField("报纸", max_length=100, blank=True, db_index=True)
     issue_date = models.DateField("出版日期", null=True, blank=True, db_index=True)

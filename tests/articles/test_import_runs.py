@@ -248,3 +248,62 @@ def test_a_worker_gone_silent_shows_its_run_interrupted(gazetteer_db, settings):
     assert work_the_queue() == 1
     run.refresh_from_db()
     assert run.status == ImportRun.Status.DONE and Page.objects.count() == 1
+
+
+# --- the same page saved again differently -----------------------------------------
+
+
+def test_same_page_with_other_spacing_and_punctuation_width_is_already_imported(
+    gazetteer_db, tmp_path
+):
+    text = page(7).decode()
+    resaved = (
+        text.replace("，", ",")
+        .replace("（", "(")
+        .replace("）", ")")
+        .replace("。", "。 ")
+        .replace("\n\n", "\n \n\n")
+        .replace("7", "７")
+    )
+    assert resaved != text
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.txt").write_text(text, "utf-8")
+    (folder / "b.txt").write_text(resaved, "utf-8")
+    out, _ = run_command(str(folder))
+    assert "pages=1" in out and "skipped=1" in out
+    assert Page.objects.count() == 1
+    run = ImportRun.objects.get()
+    skipped = run.files.get(filename="b.txt")
+    assert skipped.status == ImportFile.Status.SKIPPED
+    assert skipped.skip_reason == ImportFile.SkipReason.SAME_TEXT
+    assert skipped.page == Page.objects.get(filename="a.txt")
+    # A different page is no duplicate, though it differs by one character.
+    (folder / "c.txt").write_text(text.replace("拔河", "拔 河、游泳"), "utf-8")
+    out, _ = run_command(str(folder / "c.txt"))
+    assert "pages=1" in out and Page.objects.count() == 2
+
+
+def test_preview_names_a_resaved_page_already_imported(editor_client):
+    services.page_import(raw=page(3), filename="first.txt")
+    resaved = page(3).decode().replace("，", ",").replace("\n", "\r\n").encode()
+    response = editor_client.post(
+        reverse("admin:articles_page_import"),
+        {"files": [SimpleUploadedFile("again.txt", resaved)]},
+    )
+    assert "已导入过" in response.content.decode()
+
+
+def test_migration_fills_the_hash_of_pages_imported_before(gazetteer_db):
+    from django.apps import apps as global_apps
+
+    from articles import pagetext
+
+    migration = __import__(
+        "articles.migrations.0013_page_text_hash", fromlist=["fill_text_hashes"]
+    )
+    services.page_import(raw=page(5), filename="old.txt")
+    Page.objects.update(text_hash="")
+    migration.fill_text_hashes(global_apps, None)
+    stored = Page.objects.get()
+    assert stored.text_hash == pagetext.text_hash(stored.raw_text)
