@@ -182,6 +182,7 @@ class Article(models.Model):
         NEW_PROGRAM = "new_program", "发现新的政策项目"
         NEW_PLACE = "new_place", "发现新的地名"
         WEAK_HEADLINE = "weak_headline", "标题匹配把握不大"
+        REPRINT = "reprint", "与已有稿件基本相同（转载或重复）"
 
     headline = models.CharField("标题", max_length=300, blank=True)
     kicker = models.CharField("引题", max_length=300, blank=True)
@@ -485,3 +486,55 @@ class ImportFile(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class ReprintBand(models.Model):
+    """The LSH index of near-duplicate bodies (reprints.py): one row per
+    band of an article's MinHash signature.  Two articles sharing a key
+    are candidates; looking one up is an index probe per band, whatever
+    the size of the archive."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="reprint_bands"
+    )
+    key = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "转载检索索引"
+        verbose_name_plural = "转载检索索引"
+        indexes = [models.Index(fields=["key"], name="reprintband_key")]
+
+    def __str__(self):
+        return f"{self.article_id}:{self.key}"
+
+
+class Reprint(models.Model):
+    """`article` (imported later) prints nearly the same body as
+    `original`: the same piece run again in another paper or issue."""
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name="稿件",
+        on_delete=models.CASCADE,
+        related_name="reprint_of_links",
+    )
+    original = models.ForeignKey(
+        Article,
+        verbose_name="先前刊登的稿件",
+        on_delete=models.CASCADE,
+        related_name="reprinted_as_links",
+    )
+    similarity = models.FloatField("相似度")
+    found_at = models.DateTimeField("发现时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "转载/重复稿件"
+        verbose_name_plural = "转载/重复稿件"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "original"], name="reprint_unique_pair"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} ≈ {self.original_id}"

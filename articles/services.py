@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from people.models import Byline, Person
 
-from . import pagecache, pagetext, search
+from . import pagecache, pagetext, reprints, search
 from .importing import DecodeError, ParsedPage, decode, parse_page
 from .importing.entities import Gazetteer
 from .models import (
@@ -518,6 +518,7 @@ def page_import(
             )
             result.captions += 1
         search.index_articles(articles=result.articles)
+        reprints.reprints_index(articles=result.articles)
         if existing:
             transaction.on_commit(public_changed)
         elif publish:
