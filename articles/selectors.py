@@ -15,7 +15,7 @@ from taggit.models import Tag, TaggedItem
 
 from people.models import Byline, Person
 
-from . import search
+from . import reprints, search
 from .models import Article, Place, Program, RetiredSlug, SearchChunk
 
 
@@ -894,11 +894,13 @@ def related_articles(article: Article, limit: int = 5) -> list[Article]:
             "article_id", flat=True
         ),
     ]
+    # Another printing of the same piece is no "related" article.
+    same_piece = reprints.reprint_ids(article)
     for source, ids in zip(sources, (tag_ids, place_ids, program_ids), strict=True):
         if not ids:
             continue
         for other in source.order_by("-id")[:per_link]:
-            if other != article.pk:
+            if other != article.pk and other not in same_piece:
                 scores[other] = scores.get(other, 0) + 1
     if not scores:
         return []

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_http_methods
 
-from . import pagecache, selectors
+from . import pagecache, reprints, selectors
 from .models import Article, Place, Program
 from .querystring import with_params
 
@@ -100,6 +100,7 @@ def article_detail(request, slug):
         {
             "article": article,
             "related": selectors.related_articles(article),
+            "also_printed_in": reprints.also_printed_in(article),
             "previous": previous,
             "next": following,
         },

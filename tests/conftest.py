@@ -65,3 +65,31 @@ def staff_client(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+def work_the_queue() -> int:
+    """Run the queued background tasks as `manage.py db_worker` would (its
+    Worker.run_task on each claimed task), without its polling loop, which
+    closes database connections a test's transaction needs.  Returns how
+    many tasks ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (
+        task := DBTaskResult.objects.ready().order_by("enqueued_at").first()
+    ) is not None:
+        task.claim(worker.worker_id)
+        worker.run_task(task)
+        ran += 1
+    return ran
