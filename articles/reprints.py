@@ -15,6 +15,7 @@ import unicodedata
 
 import numpy as np
 from datasketch import MinHash
+from django.db.models import Q
 
 from .models import Article, Reprint, ReprintBand
 
@@ -120,19 +121,21 @@ def reprints_index(*, articles: list[Article]) -> list[Reprint]:
 
 
 def reprint_ids(article: Article) -> set[int]:
-    """The articles linked to `article` as the same piece, either way."""
-    ids = set(
-        Reprint.objects.filter(article=article).values_list("original_id", flat=True)
-    )
-    ids |= set(
-        Reprint.objects.filter(original=article).values_list("article_id", flat=True)
-    )
-    return ids
+    """The articles linked to `article` as the same piece, either way (one
+    query)."""
+    pairs = Reprint.objects.filter(
+        Q(article=article) | Q(original=article)
+    ).values_list("article_id", "original_id")
+    return {other for pair in pairs for other in pair} - {article.pk}
 
 
 def also_printed_in(article: Article, *, published_only: bool = True) -> list[Article]:
-    """The other printings of `article`, oldest issue first."""
-    qs = Article.objects.filter(pk__in=reprint_ids(article)).select_related("page")
+    """The other printings of `article`, oldest issue first (one query: the
+    links are read inside it)."""
+    qs = Article.objects.filter(
+        Q(pk__in=Reprint.objects.filter(article=article).values("original_id"))
+        | Q(pk__in=Reprint.objects.filter(original=article).values("article_id"))
+    ).select_related("page")
     if published_only:
         qs = qs.published()
     return list(qs.order_by("pub_date", "id"))

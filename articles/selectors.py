@@ -867,7 +867,9 @@ def article_neighbours(article: Article) -> tuple[Article | None, Article | None
     return previous, following
 
 
-def related_articles(article: Article, limit: int = 5) -> list[Article]:
+def related_articles(
+    article: Article, limit: int = 5, *, same_piece: set[int] | None = None
+) -> list[Article]:
     """Published articles sharing the most tags, places and programs.
 
     Candidates come from a bounded number of links per tag, place and
@@ -895,7 +897,8 @@ def related_articles(article: Article, limit: int = 5) -> list[Article]:
         ),
     ]
     # Another printing of the same piece is no "related" article.
-    same_piece = reprints.reprint_ids(article)
+    if same_piece is None:
+        same_piece = reprints.reprint_ids(article)
     for source, ids in zip(sources, (tag_ids, place_ids, program_ids), strict=True):
         if not ids:
             continue
