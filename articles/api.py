@@ -5,7 +5,7 @@ import json
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 
-from . import selectors
+from . import reprints, selectors
 from .querystring import with_params
 from .views import public_cache, read_only
 
@@ -110,6 +110,18 @@ def article_detail(request, pk):
             }
             if article.page
             else None,
+            # The same piece printed elsewhere (reprints.py), both ways.
+            "also_printed_in": [
+                {
+                    "id": other.pk,
+                    "title": other.public_title,
+                    "url": _article_url(request).replace("SLUG", other.slug),
+                    "publication": other.page.publication if other.page else "",
+                    "page": other.page.page_label if other.page else "",
+                    "date": other.pub_date.isoformat() if other.pub_date else None,
+                }
+                for other in reprints.also_printed_in(article)
+            ],
         }
     )
     return _json(data)

@@ -12,6 +12,7 @@ and turns a service's refusal into a message or a form error.
 
 from django.contrib import admin
 
+from .. import admin_runs  # noqa: F401 - import runs: list, report, progress
 from . import articles, entities, pages, review  # noqa: F401 - they register
 
 admin.site.site_header = "Newsroom 报纸档案管理"

@@ -22,6 +22,7 @@ NEED_WEIGHTS = {
     Article.Flag.WEAK_HEADLINE: 3,
     Article.Flag.NEW_PLACE: 2,
     Article.Flag.NEW_PROGRAM: 2,
+    Article.Flag.REPRINT: 3,
     Article.Flag.NO_BYLINE: 1,
 }
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from people.models import Byline, Person
 from people.services import person_get_or_create
 
-from .. import search
+from .. import pagetext, reprints, search
 from ..importing import DecodeError, ParsedPage, decode, parse_page
 from ..importing.codes import CodedError
 from ..models import Article, Caption, Page, Place, Program
@@ -38,6 +38,9 @@ class PageImportResult:
     articles: list[Article] = field(default_factory=list)
     captions: int = 0
     kept_edited: list[Article] = field(default_factory=list)
+    # Why a skipped page was skipped: same_file (the same bytes) or
+    # same_text (the same text, spaced or punctuated differently).
+    skip_reason: str = ""
     # What staff should know about the file though it imported (e.g.
     # control characters removed).
     warnings: list[str] = field(default_factory=list)
@@ -76,7 +79,14 @@ def page_preview(*, raw: bytes, filename: str) -> tuple[ParsedPage, list[str]]:
 
 
 def page_exists(*, raw: bytes) -> bool:
-    return Page.objects.filter(sha256=hashlib.sha256(raw).hexdigest()).exists()
+    """Imported already: the same bytes, or the same text (pagetext.py)."""
+    if Page.objects.filter(sha256=hashlib.sha256(raw).hexdigest()).exists():
+        return True
+    try:
+        text, _ = page_decode(raw=raw, filename="")
+    except PageImportError:
+        return False
+    return Page.objects.filter(text_hash=pagetext.text_hash(text)).exists()
 
 
 def _first_by_name(queryset) -> dict:
@@ -212,9 +222,22 @@ def page_import(
     """
     sha = hashlib.sha256(raw).hexdigest()
     text, warnings = page_decode(raw=raw, filename=filename)
+    text_hash = pagetext.text_hash(text)
     existing = Page.objects.filter(sha256=sha).first()
     if existing and not replace:
-        return PageImportResult(filename=filename, page=existing, status="skipped")
+        return PageImportResult(
+            filename=filename, page=existing, status="skipped", skip_reason="same_file"
+        )
+    if existing is None:
+        existing = Page.objects.filter(text_hash=text_hash).order_by("id").first()
+        if existing and not replace:
+            return PageImportResult(
+                filename=filename,
+                page=existing,
+                status="skipped",
+                skip_reason="same_text",
+                warnings=warnings,
+            )
     if replace and existing is None:
         existing = Page.objects.filter(
             filename=filename, publication=publication
@@ -240,6 +263,7 @@ def page_import(
                 Q(article__isnull=True) | Q(article__is_edited=False)
             ).delete()
             page.sha256, page.raw_text, page.filename = sha, text, filename
+            page.text_hash = text_hash
             page.publication = publication or page.publication
             page.issue_date = issue_date or page.issue_date
             page.leftovers = [lo.__dict__ for lo in parsed.leftovers]
@@ -250,6 +274,7 @@ def page_import(
                     page = Page.objects.create(
                         filename=filename,
                         sha256=sha,
+                        text_hash=text_hash,
                         raw_text=text,
                         publication=publication,
                         issue_date=issue_date,
@@ -262,7 +287,11 @@ def page_import(
                 if page is None:
                     raise
                 return PageImportResult(
-                    filename=filename, page=page, status="skipped", warnings=warnings
+                    filename=filename,
+                    page=page,
+                    status="skipped",
+                    skip_reason="same_file",
+                    warnings=warnings,
                 )
         result.page = page
         # One query each for the places, programs, people and tags the page
@@ -338,6 +367,7 @@ def page_import(
             )
             result.captions += 1
         search.index_articles(articles=result.articles)
+        reprints.reprints_index(articles=result.articles)
         if existing:
             transaction.on_commit(public_changed)
         elif publish:

@@ -16,9 +16,10 @@ CJK = re.compile("[\u4e00-\u9fff]")
 
 def test_every_flag_code_has_a_chinese_label():
     labels = dict(Article.Flag.choices)
-    assert set(labels) == set(codes.FLAGS)
-    for code in codes.FLAGS:
-        assert CJK.search(labels[code]), code
+    # The services add flags of their own (reprint); every parser code is one.
+    assert set(codes.FLAGS) <= set(labels)
+    for code, label in labels.items():
+        assert CJK.search(label), code
 
 
 def test_every_leftover_kind_has_a_chinese_label():
