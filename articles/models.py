@@ -1,5 +1,10 @@
-"""The archive's data: pages as printed, the articles cut from them, and the
-places and programs they mention.  Logic that writes lives in services.py."""
+"""The archive's data: pages as printed, the articles cut from them, the
+places and programs they mention, import runs and reprints.  Logic that
+writes lives in services/.
+
+Longer than the ~400 lines a module keeps to, on purpose: Django finds an
+app's models in one `models` module, and these only declare fields,
+managers, Meta and labels, read one class at a time."""
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
