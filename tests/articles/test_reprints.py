@@ -5,7 +5,7 @@ public pages and in the API, and kept out of "related articles"."""
 import pytest
 from django.urls import reverse
 
-from articles import reprints, selectors, services
+from articles import browsing, reprints, services
 from articles.models import Article, Reprint
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +61,8 @@ def test_reprint_with_cuts_punctuation_and_new_headline_is_linked(original):
         assert 'id="also-printed-in"' in html and other.get_absolute_url() in html
         data = api_json(reverse("articles:api_article", args=[this.pk]))
         assert [o["id"] for o in data["also_printed_in"]] == [other.pk]
-    assert reprint not in selectors.related_articles(original)
-    assert original not in selectors.related_articles(reprint)
+    assert reprint not in browsing.related_articles(original)
+    assert original not in browsing.related_articles(reprint)
 
 
 def test_a_different_article_on_the_same_topic_is_no_reprint(original):
