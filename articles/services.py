@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from people.models import Byline, Person
 
-from . import search
+from . import issues, search
 from .importing import DecodeError, ParsedPage, decode, parse_page
 from .importing.entities import Gazetteer
 from .models import Article, Caption, Page, Place, Program, split_aliases
+from .printmeta import PrintMeta
 from .slugs import pinyin_slug, unique_slug, unique_slug_among
 
 
@@ -196,10 +197,20 @@ def page_decode(*, raw: bytes, filename: str) -> tuple[str, list[str]]:
     return decoded.text, warnings
 
 
+def page_text(*, raw: bytes, filename: str) -> tuple[str, list[str]]:
+    """A page file's text: decoded text, or a PDF's text layer."""
+    if issues.original_kind(raw) != ".pdf":
+        return page_decode(raw=raw, filename=filename)
+    try:
+        return issues.page_text_from_pdf(raw=raw, filename=filename), []
+    except issues.OriginalError as exc:
+        raise PageImportError(str(exc), exc.code) from exc
+
+
 def page_preview(*, raw: bytes, filename: str) -> tuple[ParsedPage, list[str]]:
     """Parse a page without saving anything (the admin's import preview);
     with the warnings the import would give."""
-    text, warnings = page_decode(raw=raw, filename=filename)
+    text, warnings = page_text(raw=raw, filename=filename)
     return parse_page(text, gazetteer=gazetteer_current()), warnings
 
 
@@ -322,16 +333,23 @@ def page_import(
     issue_date: date | None = None,
     publish: bool = False,
     replace: bool = False,
+    meta: PrintMeta | None = None,
 ) -> PageImportResult:
     """Import one page file: all of it or nothing.
 
     The same bytes twice are skipped ("already imported").  With `replace`,
     a page imported before (same bytes, or same file name and publication)
     is parsed again: its articles that no one edited are replaced, edited
-    ones are kept and reported.
+    ones are kept and reported.  `meta` says where the page was printed
+    (publication, date, 期号, 版次, 版名; see printmeta.py); a PDF is kept as
+    the page's original with a picture of it.
     """
+    meta = PrintMeta(publication=publication, issue_date=issue_date).over(
+        meta or PrintMeta()
+    )
+    publication, issue_date = meta.publication, meta.issue_date
     sha = hashlib.sha256(raw).hexdigest()
-    text, warnings = page_decode(raw=raw, filename=filename)
+    text, warnings = page_text(raw=raw, filename=filename)
     existing = Page.objects.filter(sha256=sha).first()
     if existing and not replace:
         return PageImportResult(filename=filename, page=existing, status="skipped")
@@ -421,7 +439,8 @@ def page_import(
                     byline_text=item.byline_text[:300],
                     kind=item.kind,
                     status=status,
-                    pub_date=issue_date or (timezone.localdate() if publish else None),
+                    # The print date, or none: never the day of the import.
+                    pub_date=page.issue_date,
                     page=page,
                     position=item.position,
                     flags=item.flags,
@@ -456,6 +475,9 @@ def page_import(
                 position=caption.position,
             )
             result.captions += 1
+        issues.page_set_print(page=page, meta=meta, keep=bool(existing))
+        if issues.original_kind(raw) == ".pdf":
+            issues.page_attach_original(page=page, raw=raw, filename=filename)
         search.index_articles(articles=result.articles)
         if publish or existing:
             transaction.on_commit(public_changed)
@@ -703,9 +725,11 @@ def article_publish(*, article: Article, user) -> Article:
     with transaction.atomic():
         article.status = Article.Status.PUBLISHED
         if article.pub_date is None:
+            # An article from a page has the page's date or none (日期不详);
+            # one written in the admin is dated the day it is published.
             article.pub_date = (
-                article.page.issue_date if article.page else None
-            ) or timezone.localdate()
+                article.page.issue_date if article.page else timezone.localdate()
+            )
         return _saved(article, user, "发布", ["status", "pub_date"])
 
 

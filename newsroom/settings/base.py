@@ -128,6 +128,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# Page originals (PDF, scans) and their rendered pictures.  Local disk by
+# default, served by the web server (or by `runserver` in development); see
+# the README for object storage with django-storages.
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+
 # Tag slugs keep their Chinese characters: /tags/扶贫/ reads better than a
 # transliteration and is what readers type.
 TAGGIT_CASE_INSENSITIVE = True
@@ -176,6 +182,10 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", 
 
 # Page files larger than this are refused: a real page is 10-60 KB of text.
 NEWSROOM_MAX_PAGE_BYTES = int(os.environ.get("NEWSROOM_MAX_PAGE_BYTES", 2_000_000))
+# A PDF or scan of a printed page is larger: a few MB.
+NEWSROOM_MAX_ORIGINAL_BYTES = int(
+    os.environ.get("NEWSROOM_MAX_ORIGINAL_BYTES", 50_000_000)
+)
 
 LOGGING = {
     "version": 1,
