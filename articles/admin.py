@@ -3,6 +3,7 @@ checks permissions; the admin only shows, asks and reports."""
 
 import base64
 import uuid
+from pathlib import PurePath
 
 from django import forms
 from django.contrib import admin, messages
@@ -21,7 +22,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from people.models import Byline
 
-from . import search, services
+from . import printmeta, search, services
+from .admin_print import PagePrintForm, PagePrintMixin
 from .models import Article, Caption, Page, Place, Program, ReviewItem
 
 admin.site.site_header = "Newsroom 报纸档案管理"
@@ -564,7 +566,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label="版面文件（.txt，可多选）")
+    files = MultipleFileField(label="版面文件（.txt 或 .pdf，可多选）")
     publication = forms.CharField(
         label="报纸", max_length=100, required=False, help_text="如 交城报"
     )
@@ -607,7 +609,7 @@ class PageCaptionInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(PagePrintMixin, admin.ModelAdmin):
     list_display = [
         "filename",
         "publication",
@@ -620,7 +622,14 @@ class PageAdmin(admin.ModelAdmin):
     list_filter = ["publication", "issue_date"]
     search_fields = ["filename", "publication", "sha256"]
     date_hierarchy = "imported_at"
-    readonly_fields = ["sha256", "imported_at", "leftover_list", "raw_text_view"]
+    readonly_fields = [
+        "sha256",
+        "imported_at",
+        "leftover_list",
+        "raw_text_view",
+        "original_link",
+    ]
+    form = PagePrintForm
     fields = [
         "filename",
         "publication",
@@ -628,7 +637,8 @@ class PageAdmin(admin.ModelAdmin):
         "issue_number",
         "page_number",
         "page_name",
-        "original",
+        "original_upload",
+        "original_link",
         "sha256",
         "imported_at",
         "leftover_list",
@@ -778,6 +788,9 @@ class PageAdmin(admin.ModelAdmin):
                     filename=item["name"],
                     publication=pending["publication"],
                     issue_date=issue_date,
+                    # The form's fields first, then what the file name says
+                    # (交城报_20201020_03.pdf).
+                    meta=printmeta.from_path(PurePath(item["name"])),
                     publish=pending["publish"]
                     and request.user.has_perm("articles.publish_article"),
                 )

@@ -1,16 +1,20 @@
 """Atom and RSS feeds: the latest articles, and per tag, place, person and
 program."""
 
+from datetime import datetime, time
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.timezone import get_current_timezone
 from taggit.models import Tag
 
 from people.models import Person
 
 from . import selectors
+from .conditional import public_last_modified
 from .models import Place, Program
 from .views import read_only
 
@@ -41,7 +45,8 @@ class LatestFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         # GET, HEAD and OPTIONS like every public page; writes are 405.
-        return read_only(super().__call__)(request, *args, **kwargs)
+        view = public_last_modified(super().__call__)
+        return read_only(view)(request, *args, **kwargs)
 
     title = "Newsroom 县报档案 · 最新稿件"
     description = "吕梁市县级报纸最新发布的稿件"
@@ -59,7 +64,14 @@ class LatestFeed(Feed):
         return item.body[:300]
 
     def item_pubdate(self, item):
-        return item.created_at
+        # The day it was printed; an article with no known date has none in
+        # the feed (its import time is not when it was published).
+        if item.pub_date is None:
+            return None
+        return datetime.combine(item.pub_date, time(0), tzinfo=get_current_timezone())
+
+    def item_updateddate(self, item):
+        return item.updated_at
 
     def item_author_name(self, item):
         return "、".join(b.person.name for b in item.bylines.all()) or None
