@@ -63,7 +63,7 @@ def article_list(request):
         result = selectors.article_search(params=request.GET, with_entities=True)
     except selectors.SearchError as exc:
         return _json({"error": str(exc)}, status=400)
-    if result.page > 1 and result.page > result.pages:
+    if result.page > 1 and result.page > result.num_pages:
         return _json({"error": "没有这一页"}, status=404)
 
     def page_url(number):

@@ -79,3 +79,5 @@ def published_site(transactional_db, live_server):
     call_command("load_gazetteer", stdout=io.StringIO())
     call_command("import_pages", str(PAGES), publish=True, stdout=io.StringIO())
     return live_server
+
+from tests.print.conftest import year_tree  # noqa: E402, F401
