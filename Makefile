@@ -48,7 +48,9 @@ bench-import: install
 bench-search: migrate
 	$(PY) bench/bench_search.py --articles $(N)
 
-# 50 clients for 60 s against gunicorn on 127.0.0.1 (wrk from Debian's packages).
+# 50 clients for 60 s against gunicorn on 127.0.0.1 (wrk from Debian's packages),
+# three runs: the pages alone, the pages during a 200-page publishing import,
+# the JSON API alone.
 bench-load: install
 	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(PY) bench/bench_load.py

@@ -10,9 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, TextField, Value, When
-from django.db.models.functions import Cast, Length
-from django.db.models.lookups import GreaterThan
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -66,6 +64,32 @@ def _report(modeladmin, request, func, queryset, done: str):
         modeladmin.message_user(request, f"{ok} 项已{done}", messages.SUCCESS)
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    """By newspaper, with articles from no named paper under a label of
+    their own (Django's field filter gives them an empty link)."""
+
+    title = "报纸"
+    parameter_name = "publication"
+    NONE = "_none"
+
+    def lookups(self, request, model_admin):
+        names = (
+            Page.objects.exclude(publication="")
+            .order_by("publication")
+            .values_list("publication", flat=True)
+            .distinct()
+        )
+        return [*((n, n) for n in names), (self.NONE, "（未注明报纸）")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.NONE:
+            return queryset.filter(Q(page__isnull=True) | Q(page__publication=""))
+        if value:
+            return queryset.filter(page__publication=value)
+        return queryset
+
+
 class FlaggedFilter(admin.SimpleListFilter):
     title = "审核提示"
     parameter_name = "flag"
@@ -89,7 +113,11 @@ class FlaggedFilter(admin.SimpleListFilter):
 # --- articles ---------------------------------------------------------------------
 
 
+TABULAR = "admin/articles/edit_inline/tabular.html"  # header cells named
+
+
 class BylineInline(admin.TabularInline):
+    template = TABULAR
     model = Byline
     extra = 0
     autocomplete_fields = ["person"]
@@ -97,6 +125,7 @@ class BylineInline(admin.TabularInline):
 
 
 class CaptionInline(admin.TabularInline):
+    template = TABULAR
     model = Caption
     extra = 0
     fields = ["text", "position"]
@@ -125,8 +154,16 @@ class ArticleForm(forms.ModelForm):
             "places",
             "programs",
             "tags",
-            "flags",
         ]
+        # Sized for what they hold: headlines run to 30-40 characters, a body
+        # to 3,000 (admin.css sets the widths).
+        widgets = {
+            name: forms.TextInput(attrs={"class": "vTextField newsroom-wide"})
+            for name in ("kicker", "headline", "subtitle", "suggested_headline")
+        } | {
+            "byline_text": forms.TextInput(attrs={"class": "vTextField newsroom-wide"}),
+            "body": forms.Textarea(attrs={"rows": 40, "class": "newsroom-body"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,6 +204,11 @@ class ArticleAdminBase(SimpleHistoryAdmin):
     search_help_text = (
         "与网站相同的全文检索：任意字词、人名、数字；空格分隔表示同时出现"
     )
+
+    class Media:
+        # Column and input widths, and names for the autocomplete inputs.
+        css = {"all": ["articles/admin.css"]}
+        js = ["articles/admin-a11y.js"]
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -242,7 +284,7 @@ class ArticleAdmin(ArticleAdminBase):
         "flag_list",
         "updated_at",
     ]
-    list_filter = ["status", "kind", FlaggedFilter, "page__publication", "pub_date"]
+    list_filter = ["status", "kind", FlaggedFilter, PublicationFilter, "pub_date"]
     date_hierarchy = "pub_date"
     autocomplete_fields = ["page", "places", "programs"]
     readonly_fields = [
@@ -271,14 +313,17 @@ class ArticleAdmin(ArticleAdminBase):
         ),
         ("正文", {"fields": ["body", "byline_text", "kind"]}),
         ("发布", {"fields": ["status", "pub_date"]}),
-        ("来源", {"fields": ["page", "position", "page_link"]}),
+        # The source page once (its autocomplete links to it); the review
+        # flags once, as labels (they change through 标记已核查, not by
+        # typing JSON); the version the editor started from is a hidden
+        # input the template places, with no label of its own.
+        ("来源", {"fields": ["page", "position"]}),
         ("标注", {"fields": ["places", "programs", "tags"]}),
         (
             "审核",
             {
                 "fields": [
                     "flag_list",
-                    "flags",
                     "is_edited",
                     "version",
                     "created_at",
@@ -286,8 +331,12 @@ class ArticleAdmin(ArticleAdminBase):
                 ]
             },
         ),
-        (None, {"fields": ["expected_version"]}),
     ]
+    object_history_list_template = "admin/articles/article/history_list.html"
+
+    def view_on_site(self, obj):
+        # One "view on site" button, and only where the page exists.
+        return obj.get_absolute_url() if obj.is_published else None
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -488,6 +537,35 @@ class ArticleAdmin(ArticleAdminBase):
         return self._back(article)
 
 
+# How much each review flag needs a person: an article without a headline
+# cannot go out as it is; text joined from elsewhere may be wrong; a byline
+# may name the wrong person; a new place or program only needs a yes or no.
+NEED_WEIGHTS = {
+    Article.Flag.NO_HEADLINE: 8,
+    Article.Flag.JOINED: 6,
+    Article.Flag.POSSIBLE_CONTINUATION: 5,
+    Article.Flag.UNKNOWN_BYLINE: 4,
+    Article.Flag.WEAK_HEADLINE: 3,
+    Article.Flag.NEW_PLACE: 2,
+    Article.Flag.NEW_PROGRAM: 2,
+    Article.Flag.NO_BYLINE: 1,
+}
+
+
+def _need_score():
+    """The sum of the weights of an article's flags, in SQL.  The codes are
+    plain words, so a quoted substring of the JSON text is exact on both
+    databases (JSON containment is not portable to SQLite)."""
+    score = Value(0)
+    for code, weight in NEED_WEIGHTS.items():
+        score = score + Case(
+            When(flags__icontains=f'"{code}"', then=Value(weight)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return score
+
+
 @admin.register(ReviewItem)
 class ReviewQueueAdmin(ArticleAdminBase):
     """Flagged articles first, the reasons shown, fixed in a click."""
@@ -500,27 +578,51 @@ class ReviewQueueAdmin(ArticleAdminBase):
         "position",
         "updated_at",
     ]
-    list_filter = [FlaggedFilter, "status", "kind", "page__publication"]
+    list_filter = [FlaggedFilter, "status", "kind", PublicationFilter]
     actions = ["mark_reviewed", "publish", "send_to_review"]
     list_per_page = 50
 
     def get_queryset(self, request):
-        qs = (
+        return (
             super()
             .get_queryset(request)
             .exclude(status=Article.Status.PUBLISHED, flags=[])
+            .prefetch_related(
+                Prefetch(
+                    "places",
+                    queryset=Place.objects.filter(is_confirmed=False),
+                    to_attr="new_places",
+                ),
+                Prefetch(
+                    "programs",
+                    queryset=Program.objects.filter(is_confirmed=False),
+                    to_attr="new_programs",
+                ),
+            )
         )
-        return qs
 
     def get_ordering(self, request):
-        # Flagged first.  An empty flag list is the two characters "[]" as
-        # text on both databases (JSON equality in ORDER BY is not portable).
-        unflagged = Case(
-            When(GreaterThan(Length(Cast("flags", TextField())), 2), then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
+        # Most need first; equal need in page order.
+        return [_need_score().desc(), "page_id", "position", "id"]
+
+    @admin.display(description="审核提示")
+    def flag_list(self, obj):
+        """The reasons, naming the place or program that was new."""
+        labels = dict(Article.Flag.choices)
+        new_names = {
+            Article.Flag.NEW_PLACE: getattr(obj, "new_places", []),
+            Article.Flag.NEW_PROGRAM: getattr(obj, "new_programs", []),
+        }
+        reasons = []
+        for code in sorted(obj.flags, key=lambda c: -NEED_WEIGHTS.get(c, 0)):
+            label = labels.get(code, code)
+            names = "、".join(x.name for x in new_names.get(code, []))
+            reasons.append(f"{label}：{names}" if names else label)
+        if not reasons:
+            return "—"
+        return format_html_join(
+            "", '<span class="flag">⚑ {}</span><br>', ((r,) for r in reasons)
         )
-        return [unflagged.asc(), "-updated_at", "-id"]
 
     def has_add_permission(self, request):
         return False
@@ -580,6 +682,7 @@ SESSION_KEY = "newsroom_pending_import"
 
 
 class ArticleOnPageInline(admin.TabularInline):
+    template = TABULAR
     model = Article
     extra = 0
     fields = ["position", "article_link", "kind", "status", "flag_list"]
@@ -601,6 +704,7 @@ class ArticleOnPageInline(admin.TabularInline):
 
 
 class PageCaptionInline(admin.TabularInline):
+    template = TABULAR
     model = Caption
     extra = 0
     fields = ["text", "article", "position"]
@@ -664,12 +768,7 @@ class PageAdmin(PagePrintMixin, admin.ModelAdmin):
     def leftover_list(self, obj):
         if not obj.leftovers:
             return "—"
-        labels = {
-            "headline": "标题",
-            "banner": "栏目",
-            "byline": "署名",
-            "fragment": "碎片",
-        }
+        labels = Page.LEFTOVER_LABELS
         return format_html_join(
             "",
             "<div>[{}] {}</div>",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from . import openapi, printed, printed_api, selectors
 from .conditional import public_last_modified
 from .querystring import with_params
-from .views import read_only
+from .views import public_cache, read_only
 
 
 def _json(data, status: int = 200) -> HttpResponse:
@@ -23,25 +23,33 @@ def _json(data, status: int = 200) -> HttpResponse:
     )
 
 
-def _article_summary(request, article, snippet: str | None = None) -> dict:
+def _article_summary(article_url: str, article, names: dict, snippet=None) -> dict:
     return {
         "id": article.pk,
         "slug": article.slug,
-        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "url": article_url.replace("SLUG", article.slug),
+        # `headline` is what the page printed (or staff wrote), possibly "";
+        # `title` is what to show, marked 〔无题〕 when editorial.
+        "title": article.public_title,
         "headline": article.headline,
+        "headline_is_editorial": article.headline_is_editorial,
         "kicker": article.kicker,
         "subtitle": article.subtitle,
         "kind": article.kind,
         # The print date; null when the page gives none (日期不详).
         "published": article.pub_date.isoformat() if article.pub_date else None,
-        "bylines": [
-            {"name": b.person.name, "role": b.role} for b in article.bylines.all()
-        ],
-        "places": [p.name for p in article.places.all()],
-        "programs": [p.name for p in article.programs.all()],
-        "tags": [t.name for t in article.tags.all()],
+        "bylines": [{"name": name, "role": role} for name, role in names["bylines"]],
+        "places": names["places"],
+        "programs": names["programs"],
+        "tags": names["tags"],
         "snippet": snippet,
     }
+
+
+def _article_url(request) -> str:
+    """An article's absolute URL with SLUG for its slug: reversing and
+    building it once, not per article."""
+    return request.build_absolute_uri(reverse("articles:article_detail", args=["SLUG"]))
 
 
 def _page_link(request, query: str, number: int) -> str:
@@ -56,8 +64,18 @@ def _page_link(request, query: str, number: int) -> str:
     return base + ("?" + urlencode(pairs) if pairs else "")
 
 
+def _names(article) -> dict:
+    return {
+        "bylines": [(b.person.name, b.role) for b in article.bylines.all()],
+        "places": [p.name for p in article.places.all()],
+        "programs": [p.name for p in article.programs.all()],
+        "tags": [t.name for t in article.tags.all()],
+    }
+
+
 @read_only
 @public_last_modified
+@public_cache
 def article_list(request):
     try:
         result = selectors.article_search(params=request.GET, with_entities=True)
@@ -65,6 +83,7 @@ def article_list(request):
         return _json({"error": str(exc)}, status=400)
     if result.page > 1 and result.page > result.num_pages:
         return _json({"error": "没有这一页"}, status=404)
+    article_url = _article_url(request)
 
     def page_url(number):
         return _page_link(request, with_params(request.GET, page=number), number)
@@ -75,7 +94,8 @@ def article_list(request):
         "next": page_url(result.page + 1) if result.has_next else None,
         "previous": page_url(result.page - 1) if result.has_previous else None,
         "results": [
-            _article_summary(request, a, a.snippet_html) for a in result.articles
+            _article_summary(article_url, a, a.names, a.snippet_html)
+            for a in result.articles
         ],
         "facets": {
             name: [
@@ -89,12 +109,13 @@ def article_list(request):
 
 @read_only
 @public_last_modified
+@public_cache(listing=False)
 def article_detail(request, pk):
     try:
         article = selectors.article_get_public_by_id(pk=pk)
     except Http404:
         return _json({"error": "没有这篇已发布的稿件"}, status=404)
-    data = _article_summary(request, article)
+    data = _article_summary(_article_url(request), article, _names(article))
     data.pop("snippet")
     data.update(
         {
@@ -126,6 +147,7 @@ def _page_source(request, page) -> dict:
 
 @read_only
 @public_last_modified
+@public_cache
 def issue_list(request):
     """Issues with a published article, newest first; filters publication,
     year, month; paged like the articles."""
@@ -173,13 +195,17 @@ def issue_list(request):
 
 @read_only
 @public_last_modified
+@public_cache
 def page_detail(request, pk):
     try:
         page = printed.page_get(pk)
     except Http404:
         return _json({"error": "没有这个版面"}, status=404)
     data = _page_source(request, page)
-    data["articles"] = [_article_summary(request, a) for a in page.public_articles]
+    article_url = _article_url(request)
+    data["articles"] = [
+        _article_summary(article_url, a, _names(a)) for a in page.public_articles
+    ]
     for item in data["articles"]:
         item.pop("snippet")
     data["raw_text"] = page.raw_text

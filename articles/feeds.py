@@ -4,18 +4,13 @@ program."""
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.timezone import get_current_timezone
-from taggit.models import Tag
-
-from people.models import Person
 
 from . import selectors
 from .conditional import public_last_modified
-from .models import Place, Program
 from .views import read_only
 
 LIMIT = 30
@@ -58,7 +53,7 @@ class LatestFeed(Feed):
         return selectors.article_list_public()[:LIMIT]
 
     def item_title(self, item):
-        return str(item)
+        return item.public_title  # 〔无题〕… when the page printed none
 
     def item_description(self, item):
         return item.body[:300]
@@ -78,11 +73,11 @@ class LatestFeed(Feed):
 
 
 class _EntityFeed(LatestFeed):
-    model = None
     label = ""
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.model, slug=slug)
+        # The same things that have a public page (a 404 otherwise).
+        return self.lookup(slug=slug)
 
     def title(self, obj):
         return f"Newsroom · {self.label}：{obj}"
@@ -99,28 +94,28 @@ class _EntityFeed(LatestFeed):
 
 
 class PlaceFeed(_EntityFeed):
-    model, label = Place, "地点"
+    lookup, label = staticmethod(selectors.place_get_public), "地点"
 
     def items(self, obj):
         return selectors.articles_for_place(obj)[:LIMIT]
 
 
 class ProgramFeed(_EntityFeed):
-    model, label = Program, "政策项目"
+    lookup, label = staticmethod(selectors.program_get_public), "政策项目"
 
     def items(self, obj):
         return selectors.articles_for_program(obj)[:LIMIT]
 
 
 class PersonFeed(_EntityFeed):
-    model, label = Person, "人物"
+    lookup, label = staticmethod(selectors.person_get_public), "人物"
 
     def items(self, obj):
         return selectors.articles_for_person(obj)[:LIMIT]
 
 
 class TagFeed(_EntityFeed):
-    model, label = Tag, "标签"
+    lookup, label = staticmethod(selectors.tag_get_public), "标签"
 
     def items(self, obj):
         return selectors.articles_for_tag(obj.slug)[:LIMIT]

@@ -4,11 +4,13 @@ publication, year, month.  A place includes everything under it."""
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from taggit.models import Tag, TaggedItem
+from django.http import Http404
+from taggit.models import TaggedItem
 
-from people.models import Byline, Person
+from people.models import Byline
 
-from .models import Article, Place, Program
+from . import selectors
+from .models import Article
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -40,38 +42,38 @@ class ArticleFilter(django_filters.FilterSet):
             "month",
         ]
 
-    def _lookup(self, model, slug, label):
-        obj = model.objects.filter(slug=slug).first()
-        if obj is None:
-            raise forms.ValidationError(f"未知的{label}：{slug}")
-        return obj
+    def _lookup(self, getter, slug, label):
+        # The same things a reader can open a page for (selectors.*_public):
+        # nothing only drafts name, no place or program staff did not confirm.
+        try:
+            return getter(slug=slug)
+        except Http404:
+            raise forms.ValidationError(f"未知的{label}：{slug[:40]}") from None
 
     # Many-to-many filters use `pk IN (subquery)` rather than joins, so an
     # article never comes back twice and counts need no DISTINCT.
     def filter_tag(self, queryset, name, value):
-        tag = self._lookup(Tag, value, "标签")
+        tag = self._lookup(selectors.tag_get_public, value, "标签")
         tagged = TaggedItem.objects.filter(
             tag=tag, content_type=ContentType.objects.get_for_model(Article)
         ).values("object_id")
         return queryset.filter(pk__in=tagged)
 
     def filter_place(self, queryset, name, value):
-        from .selectors import place_descendant_ids
-
-        place = self._lookup(Place, value, "地点")
+        place = self._lookup(selectors.place_get_public, value, "地点")
         links = Article.places.through.objects.filter(
-            place_id__in=place_descendant_ids(place)
+            place_id__in=selectors.place_descendant_ids(place)
         )
         return queryset.filter(pk__in=links.values("article_id"))
 
     def filter_person(self, queryset, name, value):
-        person = self._lookup(Person, value, "人物")
+        person = self._lookup(selectors.person_get_public, value, "人物")
         return queryset.filter(
             pk__in=Byline.objects.filter(person=person).values("article_id")
         )
 
     def filter_program(self, queryset, name, value):
-        program = self._lookup(Program, value, "政策项目")
+        program = self._lookup(selectors.program_get_public, value, "政策项目")
         links = Article.programs.through.objects.filter(program=program)
         return queryset.filter(pk__in=links.values("article_id"))
 

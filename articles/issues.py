@@ -73,7 +73,9 @@ def issue_for(*, publication: str, issue_date, number: str = "") -> Issue | None
     return issue
 
 
-def page_set_print(*, page: Page, meta: PrintMeta, keep: bool = False) -> Page:
+def page_set_print(
+    *, page: Page, meta: PrintMeta, keep: bool = False, announce: bool = True
+) -> Page:
     """Set where a page was printed and date its articles by it.
 
     With `keep`, fields the page already has stay (a re-import with less
@@ -110,13 +112,16 @@ def page_set_print(*, page: Page, meta: PrintMeta, keep: bool = False) -> Page:
         if old_issue is not None and old_issue != page.issue:
             # An issue no page is left in is no issue (a corrected date).
             Issue.objects.filter(pk=old_issue.pk, pages__isnull=True).delete()
-        from .services import public_changed
+        if announce:
+            from .services import public_changed
 
-        transaction.on_commit(public_changed)
+            transaction.on_commit(public_changed)
     return page
 
 
-def page_attach_original(*, page: Page, raw: bytes, filename: str) -> Page:
+def page_attach_original(
+    *, page: Page, raw: bytes, filename: str, announce: bool = True
+) -> Page:
     """Keep the printed page (PDF, PNG, JPEG) and a PNG picture of it for
     the page view, rendered now so no request renders it again."""
     kind = original_kind(raw)
@@ -148,7 +153,8 @@ def page_attach_original(*, page: Page, raw: bytes, filename: str) -> Page:
     storage = page.original.storage
     for stale in set(old) - {page.original.name, page.image.name}:
         transaction.on_commit(lambda stale=stale: storage.delete(stale))
-    from .services import public_changed
+    if announce:
+        from .services import public_changed
 
-    transaction.on_commit(public_changed)
+        transaction.on_commit(public_changed)
     return page

@@ -78,6 +78,13 @@ class Page(models.Model):
     # What the importer could not place in an article (unmatched headline lines,
     # banners, stray fragments), kept so nothing on the page is lost from view.
     leftovers = models.JSONField("未归属文本", default=list, blank=True)
+    # What each kind of leftover is called in the admin.
+    LEFTOVER_LABELS = {
+        "headline": "标题",
+        "banner": "栏目",
+        "byline": "署名",
+        "fragment": "碎片",
+    }
     imported_at = models.DateTimeField("导入时间", default=timezone.now, editable=False)
 
     class Meta:
@@ -301,12 +308,55 @@ class Article(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    # Readers never see a cut-off first sentence passed off as a headline:
+    # without a printed (or staff-written) one, the title is marked 无题 and
+    # the suggestion follows as an excerpt, with … when it stops mid-sentence.
+    EDITORIAL_MARK = "无题"
+
+    @property
+    def headline_is_editorial(self) -> bool:
+        return not self.headline
+
+    @property
+    def title_excerpt(self) -> str:
+        text = (self.suggested_headline or self.body[:30]).strip()
+        return text if text.endswith(("。", "！", "？", "…")) else f"{text}…"
+
+    @property
+    def public_title(self) -> str:
+        """The title as plain text (feeds, the API, the window title)."""
+        if self.headline:
+            return self.headline
+        return f"〔{self.EDITORIAL_MARK}〕{self.title_excerpt}"
+
     def paragraphs(self) -> list[str]:
         return [p for p in self.body.split("\n\n") if p.strip()]
 
     def flag_labels(self) -> list[str]:
         labels = dict(self.Flag.choices)
         return [labels.get(code, code) for code in self.flags]
+
+
+class RetiredSlug(models.Model):
+    """An address an article had before its headline was fixed: kept so old
+    links redirect (301) to the current one, and never given to another
+    article."""
+
+    slug = models.SlugField("旧网址名", max_length=200, unique=True, allow_unicode=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name="稿件",
+        on_delete=models.CASCADE,
+        related_name="retired_slugs",
+    )
+    retired_at = models.DateTimeField("停用时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "旧网址名"
+        verbose_name_plural = "旧网址名"
+
+    def __str__(self):
+        return self.slug
 
 
 class Caption(models.Model):

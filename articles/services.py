@@ -10,19 +10,31 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from people.models import Byline, Person
 
-from . import issues, search
+from . import issues, pagecache, search
 from .importing import DecodeError, ParsedPage, decode, parse_page
 from .importing.entities import Gazetteer
-from .models import Article, Caption, Page, Place, Program, split_aliases
+from .importing.gazetteer_file import read_village_names
+from .models import (
+    Article,
+    Caption,
+    Page,
+    Place,
+    Program,
+    RetiredSlug,
+    split_aliases,
+)
 from .printmeta import PrintMeta
 from .slugs import pinyin_slug, unique_slug, unique_slug_among
 
@@ -88,28 +100,65 @@ def place_slug(name: str, parent: Place | None) -> str:
 
 def gazetteer_load(*, path: Path) -> int:
     """Create or update the places in a gazetteer file (a tree of
-    {name, kind, aliases, children}); returns how many it holds."""
+    {name, kind, aliases, children}); returns how many it holds.
+
+    The national file holds some 43,000 places, so this works a level of the
+    tree at a time with bulk writes (one pass for the provinces, one for the
+    prefectures …) instead of two queries a place.  Aliases staff added are
+    kept: the file's aliases are added to them."""
     data = json.loads(Path(path).read_text("utf-8"))
     count = 0
-
-    def walk(node: dict, parent: Place | None) -> None:
-        nonlocal count
-        place = Place.objects.filter(name=node["name"], parent=parent).first()
-        if place is None:
-            place = Place(
-                name=node["name"], parent=parent, slug=place_slug(node["name"], parent)
-            )
-        place.kind = node["kind"]
-        place.aliases = "，".join(node.get("aliases", []))
-        place.is_confirmed = True
-        place.save()
-        count += 1
-        for child in node.get("children", []):
-            walk(child, place)
-
     with transaction.atomic():
-        for root in data["places"]:
-            walk(root, None)
+        existing = {
+            (p.name, p.parent_id): p
+            for p in Place.objects.only(
+                "id", "name", "parent_id", "kind", "aliases", "is_confirmed"
+            )
+        }
+        slugs = set(Place.objects.values_list("slug", flat=True))
+        level: list[tuple[dict, Place | None]] = [(n, None) for n in data["places"]]
+        while level:
+            create, update, placed = [], [], []
+            for node, parent in level:
+                place = existing.get((node["name"], parent.pk if parent else None))
+                wanted = split_aliases(place.aliases) if place else []
+                wanted += [a for a in node.get("aliases", []) if a not in wanted]
+                aliases = "，".join(wanted)
+                if place is None:
+                    base = node["name"]
+                    if parent is not None and base in slugs:
+                        base = f"{parent.name}-{base}"  # 城关镇 under many counties
+                    slug = unique_slug_among(base, slugs)
+                    slugs.add(slug)
+                    place = Place(
+                        name=node["name"],
+                        parent=parent,
+                        slug=slug,
+                        kind=node["kind"],
+                        aliases=aliases,
+                        is_confirmed=True,
+                    )
+                    create.append(place)
+                elif (place.kind, place.aliases, place.is_confirmed) != (
+                    node["kind"],
+                    aliases,
+                    True,
+                ):
+                    place.kind, place.aliases = node["kind"], aliases
+                    place.is_confirmed = True
+                    update.append(place)
+                placed.append((node, place))
+            Place.objects.bulk_create(create, batch_size=2000)
+            Place.objects.bulk_update(
+                update, ["kind", "aliases", "is_confirmed"], batch_size=2000
+            )
+            count += len(placed)
+            level = [
+                (child, place)
+                for node, place in placed
+                for child in node.get("children", [])
+            ]
+    _gazetteer_cache.clear()
     return count
 
 
@@ -132,22 +181,87 @@ def program_slug(name: str) -> str:
     return unique_slug(base, lambda s: Program.objects.filter(slug=s).exists())
 
 
+_gazetteer_cache: dict = {}
+# How long another process's edits to names or aliases may go unseen (a new
+# or deleted place is seen at once: it changes the count).
+GAZETTEER_CACHE_SECONDS = 60
+
+
 def gazetteer_current() -> Gazetteer:
     """What the parser should know: confirmed places and programs (proposed
-    ones too, so a name found once is recognised on the next page)."""
-    gazetteer = Gazetteer()
-    places = Place.objects.select_related("parent").only(
-        "name", "kind", "aliases", "parent__name"
+    ones too, so a name found once is recognised on the next page), and the
+    village names of the national division data.
+
+    Reading 43,000 places takes a few hundred milliseconds, so the result is
+    kept per process until the tables change: saves and deletes in this
+    process clear it, and a cheap count/max-id check notices other writers."""
+    key = (
+        Place.objects.aggregate(n=models.Count("id"), last=models.Max("id")).values(),
+        Program.objects.aggregate(n=models.Count("id"), last=models.Max("id")).values(),
     )
-    for place in places:
-        gazetteer.places.setdefault(
-            place.name, (place.kind, place.parent.name if place.parent else None)
-        )
-        for alias in place.alias_list():
-            gazetteer.place_aliases.setdefault(alias, place.name)
+    key = tuple(tuple(v) for v in key)
+    cached = _gazetteer_cache.get("current")
+    now = timezone.now().timestamp()
+    if cached and cached[0] == key and now - cached[1] < GAZETTEER_CACHE_SECONDS:
+        return cached[2]
+    gazetteer = Gazetteer(villages=village_names())
+    rows = Place.objects.values_list("id", "name", "kind", "aliases", "parent_id")
+    by_id = {row[0]: row for row in rows}
+    for _id, name, kind, aliases, parent_id in by_id.values():
+        parent = by_id[parent_id][1] if parent_id in by_id else None
+        gazetteer.add_place(name, kind, parent)
+        for alias in split_aliases(aliases):
+            gazetteer.add_alias(alias, name)
     for program in Program.objects.only("name", "aliases"):
         gazetteer.programs[program.name] = program.alias_list()
+    _gazetteer_cache["current"] = (key, now, gazetteer)
     return gazetteer
+
+
+@receiver(post_save, sender=Place)
+def _place_saved(instance, created, **kwargs) -> None:
+    """A place the importer just proposed joins the cached gazetteer (so the
+    next page knows it) instead of making every page read 43,000 rows."""
+    cached = _gazetteer_cache.get("current")
+    if not (created and cached):
+        _gazetteer_cache.clear()
+        return
+    ((count, last), programs), when, gazetteer = cached
+    parent = Place.objects.filter(pk=instance.parent_id).values_list("name").first()
+    gazetteer.add_place(instance.name, instance.kind, parent[0] if parent else None)
+    for alias in instance.alias_list():
+        gazetteer.add_alias(alias, instance.name)
+    key = ((count + 1, max(last or 0, instance.pk)), programs)
+    _gazetteer_cache["current"] = (key, when, gazetteer)
+
+
+@receiver(post_save, sender=Program)
+def _program_saved(instance, created, **kwargs) -> None:
+    cached = _gazetteer_cache.get("current")
+    if not (created and cached):
+        _gazetteer_cache.clear()
+        return
+    (places, (count, last)), when, gazetteer = cached
+    gazetteer.programs[instance.name] = instance.alias_list()
+    key = (places, (count + 1, max(last or 0, instance.pk)))
+    _gazetteer_cache["current"] = (key, when, gazetteer)
+
+
+@receiver(post_delete, sender=Place)
+@receiver(post_delete, sender=Program)
+def _gazetteer_changed(**kwargs) -> None:
+    _gazetteer_cache.clear()
+
+
+VILLAGE_NAMES = Path(settings.BASE_DIR) / "fixtures" / "villages.txt.gz"
+
+
+@cache
+def village_names() -> frozenset[str]:
+    """The 村 and 社区 names of the national division data (bench/
+    build_gazetteer.py): the importer confirms villages it finds against
+    them.  Not places in the database — there are 300,000."""
+    return read_village_names(VILLAGE_NAMES) if VILLAGE_NAMES.exists() else frozenset()
 
 
 # --- people -----------------------------------------------------------------
@@ -222,9 +336,40 @@ def article_slug_for(
         base = f"wu-biao-ti-{base}" if not base.startswith("wu-biao-ti") else base
         base = base[:80].rstrip("-")
     qs = Article.objects.filter(slug__startswith=base)
+    # An address an article had once still leads to it: never reused, except
+    # by that same article going back to it.
+    retired = RetiredSlug.objects.filter(slug__startswith=base)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    return unique_slug_among(base, set(qs.values_list("slug", flat=True)))
+        retired = retired.exclude(article_id=exclude_pk)
+    taken = set(qs.values_list("slug", flat=True))
+    taken |= set(retired.values_list("slug", flat=True))
+    return unique_slug_among(base, taken)
+
+
+def _slug_follows_headline(article: Article) -> None:
+    """A fixed headline gives a new slug (unless staff typed one in the same
+    save); the slug it replaces is kept so the old address redirects."""
+    stored = (
+        Article.objects.filter(pk=article.pk).values("headline", "slug").first()
+        if article.pk
+        else None
+    )
+    if stored is None:
+        return
+    if (
+        article.headline
+        and article.headline != stored["headline"]
+        and article.slug == stored["slug"]
+    ):
+        article.slug = article_slug_for(
+            headline=article.headline, exclude_pk=article.pk
+        )
+    if article.slug != stored["slug"]:
+        RetiredSlug.objects.filter(slug=article.slug, article=article).delete()
+        RetiredSlug.objects.get_or_create(
+            slug=stored["slug"], defaults={"article": article}
+        )
 
 
 def _first_by_name(queryset) -> dict:
@@ -289,26 +434,56 @@ def _tag_articles(pairs: list[tuple[Article, str]]) -> None:
     )
 
 
-def _place_for(parsed, cache: dict) -> Place:
-    if parsed.name in cache:
-        return cache[parsed.name]
+def _places_named(names: set[str]) -> dict:
+    """name → every place of that name with its parent's name, oldest first
+    (城关镇 is the name of hundreds of towns)."""
+    found: dict = {}
+    rows = Place.objects.filter(name__in=names).select_related("parent")
+    for place in rows.order_by("id"):
+        found.setdefault(place.name, []).append(place)
+    return found
 
-    def create():
-        parent = None
-        if parsed.parent:
-            parent = Place.objects.filter(name=parsed.parent).order_by("id").first()
-        return Place.objects.create(
+
+def _place_for(parsed, cache: dict, siblings=()) -> Place:
+    """The place the parser means: the one under the parent it names, else
+    the oldest of that name; a name not known yet is proposed (unconfirmed)
+    under the parent the text names."""
+    same_name = cache.setdefault(parsed.name, [])
+    for place in same_name:
+        if parsed.parent is None or (
+            place.parent is not None and place.parent.name == parsed.parent
+        ):
+            return place
+    if same_name and (parsed.known or parsed.parent is None):
+        return same_name[0]
+    parent = None
+    if parsed.parent:
+        # 西营镇 is the name of four towns: the one under the county the
+        # article names (the parser's parent of the parent).
+        grand = next((p.parent for p in siblings if p.name == parsed.parent), None)
+        named = Place.objects.filter(name=parsed.parent).order_by("id")
+        parent = (grand and named.filter(parent__name=grand).first()) or named.first()
+        if parent is not None:
+            for place in same_name:
+                if place.parent_id == parent.pk:
+                    return place
+    elif same_name:
+        return same_name[0]
+    # Another import running at the same time may propose the same place:
+    # found under the same parent, or created once (see _find_or_create).
+    place = _find_or_create(
+        lambda: (
+            Place.objects.filter(name=parsed.name, parent=parent).order_by("id").first()
+        ),
+        lambda: Place.objects.create(
             name=parsed.name,
             kind=parsed.kind,
             parent=parent,
             slug=place_slug(parsed.name, parent),
             is_confirmed=False,
-        )
-
-    place = _find_or_create(
-        lambda: Place.objects.filter(name=parsed.name).order_by("id").first(), create
+        ),
     )
-    cache[parsed.name] = place
+    same_name.append(place)
     return place
 
 
@@ -405,11 +580,7 @@ def page_import(
         result.page = page
         # One query each for the places, programs, people and tags the page
         # names, instead of one per mention.
-        place_cache = _first_by_name(
-            Place.objects.filter(
-                name__in={p.name for a in parsed.articles for p in a.places}
-            )
-        )
+        place_cache = _places_named({p.name for a in parsed.articles for p in a.places})
         program_cache = _first_by_name(
             Program.objects.filter(
                 name__in={
@@ -455,7 +626,9 @@ def page_import(
                 )
                 for order, b in enumerate(_unique_bylines(item.bylines))
             )
-            article.places.add(*{_place_for(p, place_cache) for p in item.places})
+            article.places.add(
+                *{_place_for(p, place_cache, item.places) for p in item.places}
+            )
             programs = [_program_for(n, True, program_cache) for n in item.programs]
             programs += [
                 _program_for(n, False, program_cache) for n in item.new_programs
@@ -475,12 +648,17 @@ def page_import(
                 position=caption.position,
             )
             result.captions += 1
-        issues.page_set_print(page=page, meta=meta, keep=bool(existing))
+        # The import says itself what the public sees change (below).
+        issues.page_set_print(page=page, meta=meta, keep=bool(existing), announce=False)
         if issues.original_kind(raw) == ".pdf":
-            issues.page_attach_original(page=page, raw=raw, filename=filename)
+            issues.page_attach_original(
+                page=page, raw=raw, filename=filename, announce=False
+            )
         search.index_articles(articles=result.articles)
-        if publish or existing:
+        if existing:
             transaction.on_commit(public_changed)
+        elif publish:
+            transaction.on_commit(public_grew)
     return result
 
 
@@ -663,10 +841,15 @@ def _same_page(article: Article, other: Article) -> None:
 
 
 def public_changed() -> None:
-    """What the public may see changed: drop cached public pages."""
-    from django.core.cache import caches
+    """What the public may see changed: no cached public page is good any
+    more (see pagecache: nothing is deleted, a version moves on)."""
+    pagecache.everything_changed()
 
-    caches["pages"].clear()
+
+def public_grew() -> None:
+    """Published articles were only added: the cached article pages stay,
+    the lists show them within NEWSROOM_LISTING_DELAY seconds."""
+    pagecache.listings_grew()
 
 
 def _saved(
@@ -717,6 +900,7 @@ def article_save(
                 headline=article.headline,
                 fallback=article.suggested_headline or article.body[:20],
             )
+        _slug_follows_headline(article)
         return _saved(article, user, reason)
 
 
@@ -806,8 +990,7 @@ def article_set_headline(
             for f in article.flags
             if f not in (Article.Flag.NO_HEADLINE, Article.Flag.WEAK_HEADLINE)
         ]
-        if article.slug.startswith("wu-biao-ti"):
-            article.slug = article_slug_for(headline=headline, exclude_pk=article.pk)
+        _slug_follows_headline(article)
         if article.page_id:
             page = Page.objects.select_for_update().get(pk=article.page_id)
             leftovers, taken = [], False

@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from . import api, feeds, views, views_print
 
 app_name = "articles"
+cached = views.public_cache  # feeds are lists: cached and versioned like them
 
 
 class SlugText:
@@ -50,32 +51,44 @@ urlpatterns = [
     ),
     path("pages/<int:pk>/", views_print.page_detail, name="page_detail"),
     path("on-this-day/", views_print.on_this_day, name="on_this_day"),
-    path("feeds/latest.rss", feeds.LatestFeed(), name="feed_latest"),
-    path("feeds/latest.atom", feeds.atom(feeds.LatestFeed)(), name="feed_latest_atom"),
-    path("feeds/places/<slugtext:slug>.rss", feeds.PlaceFeed(), name="feed_place"),
+    path("feeds/latest.rss", cached(feeds.LatestFeed()), name="feed_latest"),
     path(
-        "feeds/programs/<slugtext:slug>.rss", feeds.ProgramFeed(), name="feed_program"
+        "feeds/latest.atom",
+        cached(feeds.atom(feeds.LatestFeed)()),
+        name="feed_latest_atom",
     ),
-    path("feeds/people/<slugtext:slug>.rss", feeds.PersonFeed(), name="feed_person"),
-    path("feeds/tags/<slugtext:slug>.rss", feeds.TagFeed(), name="feed_tag"),
+    path(
+        "feeds/places/<slugtext:slug>.rss", cached(feeds.PlaceFeed()), name="feed_place"
+    ),
+    path(
+        "feeds/programs/<slugtext:slug>.rss",
+        cached(feeds.ProgramFeed()),
+        name="feed_program",
+    ),
+    path(
+        "feeds/people/<slugtext:slug>.rss",
+        cached(feeds.PersonFeed()),
+        name="feed_person",
+    ),
+    path("feeds/tags/<slugtext:slug>.rss", cached(feeds.TagFeed()), name="feed_tag"),
     path(
         "feeds/places/<slugtext:slug>.atom",
-        feeds.atom(feeds.PlaceFeed)(),
+        cached(feeds.atom(feeds.PlaceFeed)()),
         name="feed_place_atom",
     ),
     path(
         "feeds/programs/<slugtext:slug>.atom",
-        feeds.atom(feeds.ProgramFeed)(),
+        cached(feeds.atom(feeds.ProgramFeed)()),
         name="feed_program_atom",
     ),
     path(
         "feeds/people/<slugtext:slug>.atom",
-        feeds.atom(feeds.PersonFeed)(),
+        cached(feeds.atom(feeds.PersonFeed)()),
         name="feed_person_atom",
     ),
     path(
         "feeds/tags/<slugtext:slug>.atom",
-        feeds.atom(feeds.TagFeed)(),
+        cached(feeds.atom(feeds.TagFeed)()),
         name="feed_tag_atom",
     ),
     path("api/articles/", api.article_list, name="api_articles"),

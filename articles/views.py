@@ -1,19 +1,18 @@
 """Public pages.  Thin: read the request, call a selector, render."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_http_methods
-from taggit.models import Tag
 
-from people.models import Person
-
-from . import selectors
+from . import pagecache, selectors
 from .models import Article, Place, Program
 from .querystring import with_params
 
@@ -38,16 +37,22 @@ def read_only(view):
     return require_http_methods(PUBLIC_METHODS)(wrapper)
 
 
-def public_cache(view):
+def public_cache(view=None, *, listing: bool = True):
     """Cache a public page for NEWSROOM_PAGE_CACHE_SECONDS in the "pages"
-    cache (services clear it when what the public may see changes)."""
+    cache, under the versions it depends on (pagecache): a list of articles
+    is redone when articles were added, an article page only when something
+    readers saw changed."""
+    if view is None:
+        return lambda view: public_cache(view, listing=listing)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
         if not seconds or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        return cache_page(seconds, cache="pages")(view)(request, *args, **kwargs)
+        prefix = pagecache.key_prefix(listing=listing)
+        cached_view = cache_page(seconds, cache="pages", key_prefix=prefix)(view)
+        return cached_view(request, *args, **kwargs)
 
     return wrapper
 
@@ -78,9 +83,16 @@ def home(request):
 
 
 @read_only
-@public_cache
+@public_cache(listing=False)
 def article_detail(request, slug):
-    article = selectors.article_get_public(slug=slug)
+    try:
+        article = selectors.article_get_public(slug=slug)
+    except Http404:
+        # A headline fixed since: the old address moved for good.
+        moved = selectors.article_moved_to(slug=slug)
+        if moved is None:
+            raise
+        return redirect("articles:article_detail", slug=moved, permanent=True)
     previous, following = selectors.article_neighbours(article)
     return render(
         request,
@@ -107,7 +119,7 @@ def search(request):
         {
             "result": result,
             "q": request.GET.get("q", ""),
-            "facet_groups": _facet_groups(request, result),
+            "facet_groups": _facet_groups(request.GET, result),
             "active": _active_filters(request),
             "prev_url": with_params(request.GET, page=result.page - 1)
             if result.has_previous
@@ -127,19 +139,36 @@ def search(request):
     )
 
 
-def _facet_groups(request, result):
+def _facet_groups(params, result, base: str = "", fixed: str | None = None):
+    """Facet links whose counts are what following them shows.  A filter
+    takes one value, so a link in the group of a filter already applied
+    replaces it: only the places under the current one are offered there
+    (their articles are all within it); the current value itself removes
+    the filter, unless it is the entity page's own (`fixed`)."""
     groups = []
     for param, facets in result.facets.items():
+        current = params.get(param)
+        if current:
+            inside = set(
+                selectors.place_descendant_slugs(slug=current)
+                if param == "place"
+                else []
+            )
+            facets = [
+                f
+                for f in facets
+                if f.value in inside or (f.value == current and param != fixed)
+            ]
         if not facets:
             continue
-        current = request.GET.get(param)
         items = [
             {
                 "label": f.label,
                 "count": f.count,
                 "active": current == f.value,
-                "url": with_params(
-                    request.GET, **{param: None if current == f.value else f.value}
+                "url": base
+                + with_params(
+                    params, **{param: None if current == f.value else f.value}
                 ),
             }
             for f in facets
@@ -163,7 +192,7 @@ def _active_filters(request):
     ]
 
 
-def _entity_page(request, template, context, queryset, param, value):
+def _entity_page(request, template, context, param, value):
     """Tag, place, person and program pages: the thing, its articles with
     the same facets as search, and a chart of articles per month."""
     params = request.GET.copy()
@@ -172,13 +201,20 @@ def _entity_page(request, template, context, queryset, param, value):
         result = selectors.article_search(params=params)
     except selectors.SearchError as exc:
         return _bad_request(request, str(exc))
+    search_url = reverse("articles:search")
     context.update(
         {
             "result": result,
+            "facet_groups": _facet_groups(params, result, search_url, fixed=param),
             "chart": selectors.cached(
-                f"chart:{param}:{value}", lambda: selectors.articles_per_month(queryset)
+                f"chart:{param}:{value}",
+                lambda: selectors.articles_per_month(
+                    selectors.articles_filtered({param: value})
+                ),
             ),
-            "search_url": "/search/" + with_params(params),
+            "chart_param": urlencode({param: value}),
+            "chart_link": f"{search_url}?{urlencode({param: value})}",
+            "search_url": search_url + with_params(params),
             "prev_url": with_params(request.GET, page=result.page - 1)
             if result.has_previous
             else None,
@@ -193,12 +229,11 @@ def _entity_page(request, template, context, queryset, param, value):
 @read_only
 @public_cache
 def place_detail(request, slug):
-    place = get_object_or_404(Place.objects.select_related("parent"), slug=slug)
+    place = selectors.place_get_public(slug=slug)
     return _entity_page(
         request,
         "articles/place_detail.html",
-        {"place": place, "children": place.children.order_by("name")},
-        selectors.articles_for_place(place),
+        {"place": place, "children": selectors.place_children_public(place)},
         "place",
         place.slug,
     )
@@ -207,12 +242,11 @@ def place_detail(request, slug):
 @read_only
 @public_cache
 def program_detail(request, slug):
-    program = get_object_or_404(Program, slug=slug)
+    program = selectors.program_get_public(slug=slug)
     return _entity_page(
         request,
         "articles/program_detail.html",
         {"program": program},
-        selectors.articles_for_program(program),
         "program",
         program.slug,
     )
@@ -221,7 +255,7 @@ def program_detail(request, slug):
 @read_only
 @public_cache
 def person_detail(request, slug):
-    person = get_object_or_404(Person, slug=slug)
+    person = selectors.person_get_public(slug=slug)
     roles = (
         person.bylines.filter(article__status=Article.Status.PUBLISHED)
         .values("role")
@@ -231,7 +265,6 @@ def person_detail(request, slug):
         request,
         "articles/person_detail.html",
         {"person": person, "roles": selectors.role_counts(roles)},
-        selectors.articles_for_person(person),
         "person",
         person.slug,
     )
@@ -240,12 +273,11 @@ def person_detail(request, slug):
 @read_only
 @public_cache
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = selectors.tag_get_public(slug=slug)
     return _entity_page(
         request,
         "articles/tag_detail.html",
         {"tag": tag},
-        selectors.articles_for_tag(slug),
         "tag",
         tag.slug,
     )

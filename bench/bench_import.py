@@ -26,7 +26,9 @@ def generate_pages(n: int, seed: int = 7) -> list[bytes]:
     from articles.importing.gazetteer_file import gazetteer_from_files
 
     gazetteer = gazetteer_from_files(
-        ROOT / "fixtures/gazetteer.json", ROOT / "fixtures/programs.json"
+        ROOT / "fixtures/gazetteer.json",
+        ROOT / "fixtures/programs.json",
+        ROOT / "fixtures/villages.txt.gz",
     )
     pieces = []  # (body lines text, headline block text)
     for path in sorted((ROOT / "fixtures/pages").glob("*.txt")):

@@ -18,6 +18,16 @@ def expectations(page: Path) -> dict:
     )
 
 
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with empty caches (the test settings keep them in
+    process memory, which would otherwise carry pages between tests)."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def gazetteer_db(db):
     call_command("load_gazetteer", verbosity=0, stdout=open("/dev/null", "w"))

@@ -7,50 +7,18 @@ confirm them.
 """
 
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
 
 import jieba
 import jieba.analyse
 import jieba.posseg
 
-from .model import ParsedPlace
+from .gazetteer import Gazetteer
+from .places import find_places
 from .text import CJK
 from .words import cut, is_common_word, word_tag
 
-PLACE_SUFFIXES = {
-    "省": "province",
-    "市": "prefecture",
-    "县": "county",
-    "镇": "town",
-    "乡": "township",
-    "村": "village",
-    "社区": "community",
-    "小区": "community",
-    "家庄": "village",
-}
-# Characters that end a run of text before a place name: grammar words that
-# cannot be part of one (在太原市 → 太原市, 对沙沟村 → 沙沟村).
-_LEFT_STOPS = set("的在对于和与及到从是为将把向等了由让给跟同往至自即该本各全原新每")
-# 乡村, 乡镇, 村民 … : the suffix character starts a common word instead.
-_SUFFIX_FOLLOWERS = {
-    "乡": set("村镇亲土下愁音情"),
-    "镇": set("长政区域内"),
-    "县": set("城委长级域区里乡"),
-    "市": set("场民长委级区场值面"),
-    "省": set("委长级内外份"),
-    "村": set("民"),
-}
-# Places the gazetteer can name a parent for, by the kind of the parent.
-_PARENT_KINDS = {
-    "village": ("town", "township"),
-    "community": ("town", "township", "county", "county_city"),
-    "town": ("county", "county_city"),
-    "township": ("county", "county_city"),
-    "county": ("prefecture",),
-    "county_city": ("prefecture",),
-    "prefecture": ("province",),
-}
+__all__ = ["Gazetteer", "find_places", "find_programs", "find_tags"]
+
 PROGRAM_WORDS = (
     "工程",
     "行动",
@@ -84,179 +52,7 @@ _PROGRAM_STOPS = {
 }
 
 
-@dataclass
-class Gazetteer:
-    """What the archive already knows: place name → (kind, parent name),
-    alias → place name, and program name → aliases."""
-
-    places: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    place_aliases: dict[str, str] = field(default_factory=dict)
-    programs: dict[str, list[str]] = field(default_factory=dict)
-
-    def __hash__(self):
-        return id(self)
-
-    def place_pattern(self) -> re.Pattern | None:
-        return _alternation(tuple(self.places) + tuple(self.place_aliases))
-
-    def program_pattern(self) -> re.Pattern | None:
-        names = list(self.programs)
-        for aliases in self.programs.values():
-            names.extend(aliases)
-        return _alternation(tuple(names))
-
-    def program_for(self, found: str) -> str:
-        if found in self.programs:
-            return found
-        for name, aliases in self.programs.items():
-            if found in aliases:
-                return name
-        return found
-
-
-@lru_cache(maxsize=32)
-def _alternation(names: tuple[str, ...]) -> re.Pattern | None:
-    names = tuple(n for n in names if n)
-    if not names:
-        return None
-    ordered = sorted(set(names), key=len, reverse=True)
-    return re.compile("|".join(re.escape(n) for n in ordered))
-
-
-def _is_common_word(word: str) -> bool:
-    """A common non-place word (贫困, 行政, 移民, 中心 …) before a suffix means
-    贫困村 is a category, not a village's name."""
-    return is_common_word(word)
-
-
-def find_places(text: str, gazetteer: Gazetteer) -> list[ParsedPlace]:
-    """Places named in `text`, in order of appearance; new names (not in the
-    gazetteer) come back with known=False and, where printed right after
-    their parent (西营镇西营村), with that parent."""
-    found: dict[str, ParsedPlace] = {}
-    spans: list[tuple[int, int, str]] = []
-    pattern = gazetteer.place_pattern()
-    if pattern:
-        for m in pattern.finditer(text):
-            name = gazetteer.place_aliases.get(m.group(0), m.group(0))
-            kind, parent = gazetteer.places.get(name, ("other", None))
-            spans.append((m.start(), m.end(), name))
-            found.setdefault(
-                name, ParsedPlace(name=name, kind=kind, parent=parent, known=True)
-            )
-    new = list(_suffix_candidates(text, [(s, e) for s, e, _ in spans]))
-    names = {name for _, _, name, _ in new}
-    ends = {s: n for s, _, n in spans}
-    ends_at = {e: n for _, e, n in spans}
-    for start, end, name, kind in new:
-        # 古韵磁窑村 where 磁窑村 stands alone elsewhere: the shorter name.
-        shorter = [
-            n
-            for n in names
-            if n != name
-            and len(n) >= 3
-            and name.endswith(n)
-            and _stands_alone(text, n, name)
-        ]
-        if shorter:
-            continue
-        if name in found:
-            continue
-        parent = None
-        before = ends_at.get(start)
-        if before and found[before].kind in _PARENT_KINDS.get(kind, ()):
-            parent = before
-        found[name] = ParsedPlace(name=name, kind=kind, parent=parent, known=False)
-        ends_at[end] = name
-    del ends
-    return list(found.values())
-
-
-def _stands_alone(text: str, short: str, long: str) -> bool:
-    """Is `short` printed somewhere other than as the end of `long`?"""
-    return text.count(short) > text.count(long)
-
-
-_LEFT_STOPS.update("年月日个名户人次位使经据由让该各")
-
-
-def _suffix_candidates(text: str, known_spans: list[tuple[int, int]]):
-    """(start, end, name, kind) for names ending in a place suffix."""
-    covered: set[int] = set()
-    for s, e in known_spans:
-        covered.update(range(s, e))
-    suffix_re = re.compile("|".join(sorted(PLACE_SUFFIXES, key=len, reverse=True)))
-    taken: set[int] = set()
-    for m in suffix_re.finditer(text):
-        if m.start() in covered or (m.end() - 1) in covered or m.start() in taken:
-            continue
-        suffix, end = m.group(0), m.end()
-        follower = text[end : end + 1]
-        if follower and follower in _SUFFIX_FOLLOWERS.get(suffix, ()):
-            continue
-        # Walk left over Chinese characters, stopping at a known name,
-        # a grammar word or the longest name stem.
-        i = m.start()
-        limit = 1 if suffix == "家庄" else 4
-        while i > 0 and m.start() - i < limit:
-            ch = text[i - 1]
-            if not re.match(f"[{CJK}]", ch) or (i - 1) in covered or ch in _LEFT_STOPS:
-                break
-            i -= 1
-        if suffix != "家庄" and _inside_common_word(text, i, m.start(), end):
-            continue
-        stem = _name_stem(text[i : m.start()])
-        if suffix == "家庄":
-            if len(stem) != 1:
-                continue
-        elif (
-            len(stem) < 2 or stem[0] in "省市县区镇乡村" or stem[-1] in "省市县区镇乡村"
-        ):
-            continue
-        start = m.start() - len(stem)
-        name = stem + suffix
-        if suffix == "家庄" and text[end : end + 1] == "村":
-            name, end = name + "村", end + 1
-        taken.update(range(start, end))
-        yield start, end, name, PLACE_SUFFIXES[suffix]
-
-
-def _inside_common_word(text: str, left: int, start: int, end: int) -> bool:
-    """下乡, 农村, 驻村, 贫困村 …: the suffix is bound into an ordinary word
-    that begins before it.  (村委会 begins at the suffix: 东沟村委会 is fine.)"""
-    pos = left
-    for word in cut(text[left : end + 3]):
-        w_start, w_end = pos, pos + len(word)
-        pos = w_end
-        if w_start <= start < w_end:
-            if w_start == start:
-                return False
-            if start - w_start == 1:
-                return True  # one character + suffix: 驻村, 回乡, 全县
-            if w_start == left and w_end == end:
-                return False  # the word is the whole name: 沙沟村
-            return _is_common_word(word)
-    return False
-
-
-def _name_stem(run: str) -> str:
-    """The part of a run of characters before a suffix that can be a name:
-    the trailing words that are not common words (选配好 → none, 磁窑 → 磁窑)."""
-    if not run:
-        return ""
-    words = cut(run, hmm=False)
-    stem: list[str] = []
-    for word in reversed(words):
-        if len(word) >= 2 and _is_common_word(word):
-            break
-        stem.insert(0, word)
-        if len("".join(stem)) >= 2 and not all(len(w) == 1 for w in stem):
-            break
-    result = "".join(stem)
-    return result if len(result) <= 4 else ""
-
-
-_QUOTED_RE = re.compile(r"“([^“”]{2,14})”([\u4e00-\u9fff]{0,6})")
+_QUOTED_RE = re.compile(r"[“‘]([^“”‘’]{2,14})[”’]([\u4e00-\u9fff]{0,6})")
 
 
 def find_programs(text: str, gazetteer: Gazetteer) -> tuple[list[str], list[str]]:
@@ -281,11 +77,130 @@ def find_programs(text: str, gazetteer: Gazetteer) -> tuple[list[str], list[str]
                 if after.startswith(word) and len(inner) >= 2:
                     name = f"“{inner}”{word}" if inner.isdigit() else inner + word
                     break
+        if not name and _quoted_program(
+            text, m.start(), m.start(1) + len(inner), inner
+        ):
+            name = inner
         if not name or any(name in k or k in name for k in known):
             continue
         if name not in proposed:
             proposed.append(name)
-    return known, proposed[:5]
+    for name in _headed_programs(text):
+        if not any(name in k or k in name for k in known + proposed):
+            proposed.append(name)
+    return known, proposed[:8]
+
+
+# A quoted phrase is a program's name when the text treats it as one: it is
+# carried out, held, awarded or created (开展“某某”), or followed by the work
+# it names (“某某”活动, “某某”工作); or it is shaped like a slogan — a number
+# starts it (一村一品, 五城同创, 百日某某) or a title word ends it (…户, …日).
+_PROGRAM_VERBS = (
+    "开展",
+    "举行",
+    "举办",
+    "评选",
+    "创建",
+    "实施",
+    "推进",
+    "推行",
+    "启动",
+    "争创",
+    "评为",
+    "获评",
+    "设立",
+    "设了",
+    "深化",
+    "落实",
+    "组织",
+    "参与",
+    "打造",
+)
+_PROGRAM_AFTER = (
+    "工作",
+    "活动",
+    "行动",
+    "创建",
+    "评选",
+    "积分",
+    "志愿",
+    "主导",
+    "文化",
+    "建设",
+    "示范",
+    "工程",
+    "品牌",
+    "专项",
+    "集中",
+    "战略",
+    "政策",
+)
+_SLOGAN_START = set("一二三四五六七八九十百千万双")
+_TITLE_ENDS = ("户", "日", "年", "月", "周", "大会战", "攻坚战", "革命", "下乡", "书屋")
+
+
+def _quoted_program(text: str, open_at: int, close_at: int, inner: str) -> bool:
+    if not 3 <= len(inner) <= 10 or not re.fullmatch(f"[{CJK}]+", inner):
+        return False
+    if "的" in inner or is_common_word(inner):
+        return False  # a sentence or an ordinary word quoted for emphasis
+    before = text[max(0, open_at - 4) : open_at]
+    after = text[close_at + 1 : close_at + 3]
+    if any(before.endswith(v) for v in _PROGRAM_VERBS) or after in _PROGRAM_AFTER:
+        return True
+    if before.endswith("”") or text[close_at + 1 : close_at + 2] == "“":
+        return True  # one of a list of quoted names: “甲”“乙”
+    return (inner[0] in _SLOGAN_START and len(inner) >= 4) or inner.endswith(
+        _TITLE_ENDS
+    )
+
+
+# Unquoted programs: a head word that names a campaign, year, title or post
+# (…革命, …建设年, 农家书屋-like …书屋, …签约服务, 全国文明城市) with the words
+# that make it one program (the nouns right before it).
+_PROGRAM_HEADS = (
+    "革命",
+    "建设年",
+    "书屋",
+    "签约服务",
+    "文明城市",
+    "大会战",
+    "攻坚战",
+    "村官",
+    "第一书记",
+    "示范户",
+    "文明户",
+)
+
+
+def _headed_programs(text: str) -> list[str]:
+    found: list[str] = []
+    words = cut(text)
+    pos = 0
+    starts = []
+    for word in words:
+        starts.append(pos)
+        pos += len(word)
+    for head in _PROGRAM_HEADS:
+        for m in re.finditer(head, text):
+            # the one or two words before the head, if they are nouns
+            i = next((k for k, p in enumerate(starts) if p >= m.start()), None)
+            if i is None or starts[i] != m.start():
+                continue
+            taken = []
+            for word in reversed(words[max(0, i - 2) : i]):
+                tag = word_tag(word)
+                if len(word) < 2 or tag is None or not tag.startswith(("n", "vn")):
+                    break
+                taken.insert(0, word)
+            if head in ("村官", "第一书记", "文明城市") and not taken:
+                continue
+            if not taken and len(head) < 4:
+                continue
+            name = "".join(taken) + head
+            if len(name) >= 4 and name not in found:
+                found.append(name)
+    return found
 
 
 _TAG_POS = ("n", "nz", "vn", "ns", "nt", "nr", "l", "j")
@@ -299,11 +214,20 @@ def find_tags(text: str, limit: int = 5) -> list[str]:
     tagger's Viterbi over the whole text, which made it 20x slower.)"""
     tfidf = jieba.analyse.default_tfidf
     counts: dict[str, int] = {}
-    for word in cut(text):
+    words = cut(text)
+    for i, word in enumerate(words):
         if len(word) < 2 or word in _TAG_STOPS or re.search(r"[\d\W_a-zA-Z]", word):
             continue
         tag = word_tag(word)
         if tag is not None and not tag.startswith(_TAG_POS):
+            continue
+        if tag is not None and tag.startswith("nr"):
+            continue  # people are bylines and mentions, not tags
+        if _person_name(word, tag, words, i):
+            continue
+        if _inside_place_names(text, word):
+            continue  # 西湾 of 大西湾乡: part of a name, not a topic
+        if word[-1] in "村镇乡县区" and word[:-1] in _TAG_STOPS:
             continue
         if word in tfidf.stop_words:
             continue
@@ -319,6 +243,33 @@ def find_tags(text: str, limit: int = 5) -> list[str]:
     return scored[:limit]
 
 
+def _person_name(word: str, tag: str | None, words: list[str], i: int) -> bool:
+    """范某某 (a name the dictionary lacks, starting with a surname), or
+    侯 + 东林 (a given name jieba cut off its surname)."""
+    if tag is None and 2 <= len(word) <= 3 and word[0] in _SURNAMES:
+        return True
+    after_surname = i > 0 and len(words[i - 1]) == 1 and words[i - 1] in _SURNAMES
+    return (
+        after_surname
+        and len(word) == 2
+        and (tag is None or tag.startswith(("nr", "ns", "nz")))
+    )
+
+
+def _inside_place_names(text: str, word: str) -> bool:
+    total = text.count(word)
+    inside = sum(text.count(word + suffix) for suffix in "村镇乡县区市")
+    return total > 0 and inside >= total
+
+
+# The commonest surnames (百家姓 by frequency): a single one of them before a
+# word jieba does not know makes that word a given name.
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+    "于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江"
+    "尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+
 _TAG_STOPS = {
     "本报讯",
     "记者",
@@ -331,4 +282,26 @@ _TAG_STOPS = {
     "近日",
     "同志",
     "负责人",
+    # words every article has, that say nothing about this one
+    "目标",
+    "问题",
+    "主题",
+    "情况",
+    "方面",
+    "时候",
+    "过程",
+    "方式",
+    "措施",
+    "意见",
+    "要求",
+    "任务",
+    "内容",
+    "作用",
+    "同时",
+    "今年",
+    "去年",
+    "大家",
+    "群众",
+    "村民",
+    "干部",
 }

@@ -224,14 +224,11 @@ def _classify(
             and first.terminal
             and not _ends_article(first)
             and first.width <= 40
+            and _no_text_follows(groups, i)
             and (
                 _credit_line(groups[i - 1][-1])
                 or roles[i - 1] == CAPTION
-                or (
-                    per_line
-                    and _ends_article(groups[i - 1][-1])
-                    and _no_text_follows(groups, i)
-                )
+                or (per_line and _ends_article(groups[i - 1][-1]))
             )
         ):
             # Printed under the photo: after its credit, after another

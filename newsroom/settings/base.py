@@ -181,8 +181,11 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
-# Public pages are cached this many seconds (publishing clears the cache).
+# Public pages are cached this many seconds (articles/pagecache.py says when
+# a change makes them out of date).
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "60"))
+# Articles a publishing import adds reach the lists within this many seconds.
+NEWSROOM_LISTING_DELAY = int(os.environ.get("NEWSROOM_LISTING_DELAY", "5"))
 
 # Page files larger than this are refused: a real page is 10-60 KB of text.
 NEWSROOM_MAX_PAGE_BYTES = int(os.environ.get("NEWSROOM_MAX_PAGE_BYTES", 2_000_000))

@@ -76,8 +76,14 @@ def page(browser):
 
 @pytest.fixture
 def published_site(transactional_db, live_server):
+    from django.contrib.contenttypes.models import ContentType
+
+    # The flush between live-server tests makes content types anew, with new
+    # ids: the ids cached from an earlier test would point at nothing.
+    ContentType.objects.clear_cache()
     call_command("load_gazetteer", stdout=io.StringIO())
     call_command("import_pages", str(PAGES), publish=True, stdout=io.StringIO())
     return live_server
+
 
 from tests.print.conftest import year_tree  # noqa: E402, F401

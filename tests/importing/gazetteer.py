@@ -9,5 +9,7 @@ from tests.conftest import ROOT
 @cache
 def fixture_gazetteer():
     return gazetteer_from_files(
-        ROOT / "fixtures" / "gazetteer.json", ROOT / "fixtures" / "programs.json"
+        ROOT / "fixtures" / "gazetteer.json",
+        ROOT / "fixtures" / "programs.json",
+        ROOT / "fixtures" / "villages.txt.gz",
     )

@@ -114,3 +114,16 @@ def test_a_pdf_with_no_text_layer_is_refused_by_name(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_pages", str(path), stdout=open("/dev/null", "w"))
     assert not Page.objects.exists()
+
+
+def test_a_corrected_date_moves_the_page_and_drops_its_empty_issue(year_tree):
+    from articles import issues
+    from articles.printmeta import PrintMeta
+
+    run("import_pages", str(year_tree / "2020-10-23"))
+    page = Page.objects.get()
+    issues.page_set_print(
+        page=page, meta=PrintMeta(publication="交城报", issue_date=date(2020, 10, 24))
+    )
+    assert list(Issue.objects.values_list("date", flat=True)) == [date(2020, 10, 24)]
+    assert set(page.articles.values_list("pub_date", flat=True)) == {date(2020, 10, 24)}

@@ -66,25 +66,31 @@ def test_hostile_parameters_never_fail(client, imported_pages, url):
 
 
 def public_urls() -> list[str]:
+    # Public entity pages exist for confirmed places and programs only.
     article = (
         Article.objects.published()
-        .filter(bylines__isnull=False, programs__isnull=False)
+        .filter(
+            bylines__isnull=False,
+            programs__is_confirmed=True,
+            places__is_confirmed=True,
+        )
         .first()
     )
     person = article.bylines.first().person
+    place = article.places.filter(is_confirmed=True).first()
     return [
         "/",
         "/search/?q=交城",
         article.get_absolute_url(),
         person.get_absolute_url(),
-        article.programs.first().get_absolute_url(),
-        article.places.first().get_absolute_url(),
+        article.programs.filter(is_confirmed=True).first().get_absolute_url(),
+        place.get_absolute_url(),
         reverse("articles:tag_detail", args=[article.tags.first().slug]),
         "/archive/",
         f"/archive/{article.pub_date.year}/",
         f"/archive/{article.pub_date.year}/{article.pub_date.month}/",
         "/feeds/latest.rss",
-        f"/feeds/places/{article.places.first().slug}.atom",
+        f"/feeds/places/{place.slug}.atom",
         "/sitemap.xml",
         "/robots.txt",
         "/api/articles/?q=交城",

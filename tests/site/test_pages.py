@@ -49,12 +49,12 @@ def test_place_page_rolls_up_the_hierarchy(client, imported_pages):
 def test_person_program_tag_pages(client, imported_pages):
     article = (
         Article.objects.published()
-        .filter(bylines__isnull=False, programs__isnull=False)
+        .filter(bylines__isnull=False, programs__is_confirmed=True)
         .first()
     )
     for url in [
         article.bylines.first().person.get_absolute_url(),
-        article.programs.first().get_absolute_url(),
+        article.programs.filter(is_confirmed=True).first().get_absolute_url(),
         reverse("articles:tag_detail", args=[article.tags.first().slug]),
     ]:
         assert client.get(url).status_code == 200, url

@@ -1,0 +1,104 @@
+"""What the archive already knows about places and programs, as the caller
+hands it to the parser, with a name index built once per gazetteer."""
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+
+@dataclass(eq=False)
+class Gazetteer:
+    """place name → (kind, parent name); alias → place name; program name →
+    aliases; the village (村/社区) names of the national division data, used
+    to confirm names found by rule.  A name several places share (城关镇)
+    keeps its first place in `places` and all of them in `homonyms`."""
+
+    places: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    place_aliases: dict[str, str] = field(default_factory=dict)
+    programs: dict[str, list[str]] = field(default_factory=dict)
+    villages: frozenset[str] = frozenset()
+    homonyms: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
+
+    def __hash__(self):
+        return id(self)
+
+    def add_place(self, name: str, kind: str, parent: str | None) -> None:
+        if name not in self.places:
+            self.places[name] = (kind, parent)
+            self._indexed(name)
+            return
+        entries = self.homonyms.setdefault(name, [self.places[name]])
+        if (kind, parent) not in entries:
+            entries.append((kind, parent))
+
+    def add_alias(self, alias: str, name: str) -> None:
+        if alias not in self.place_aliases:
+            self.place_aliases[alias] = name
+            self._indexed(alias)
+
+    def _indexed(self, name: str) -> None:
+        index = self.__dict__.get("_place_index")
+        if index is not None:
+            index[1].add(name)
+            index[0] = (len(self.places), len(self.place_aliases))
+
+    def place_index(self) -> "NameIndex":
+        """Every place name and alias, indexed by its first two characters.
+        Built once; names added through add_place/add_alias join it, and it
+        is rebuilt if the dictionaries were changed directly."""
+        size = (len(self.places), len(self.place_aliases))
+        cached = self.__dict__.get("_place_index")
+        if cached is None or cached[0] != size:
+            cached = [size, NameIndex([*self.places, *self.place_aliases])]
+            self.__dict__["_place_index"] = cached
+        return cached[1]
+
+    def program_pattern(self) -> re.Pattern | None:
+        names = list(self.programs)
+        for aliases in self.programs.values():
+            names.extend(aliases)
+        return _alternation(tuple(names))
+
+    def program_for(self, found: str) -> str:
+        if found in self.programs:
+            return found
+        for name, aliases in self.programs.items():
+            if found in aliases:
+                return name
+        return found
+
+
+class NameIndex:
+    """Longest-first lookup of known names at a position.  A regular
+    expression alternation of 45,000 names backtracks through all of them at
+    every character; here a position costs one dictionary probe for its first
+    two characters and a few set lookups when they start a name."""
+
+    def __init__(self, names):
+        self.names = {n for n in names if len(n) >= 2}
+        lengths: dict[str, set[int]] = {}
+        for name in self.names:
+            lengths.setdefault(name[:2], set()).add(len(name))
+        self.lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+
+    def add(self, name: str) -> None:
+        if len(name) >= 2 and name not in self.names:
+            self.names.add(name)
+            lengths = set(self.lengths.get(name[:2], ())) | {len(name)}
+            self.lengths[name[:2]] = sorted(lengths, reverse=True)
+
+    def at(self, text: str, i: int):
+        """Names starting at text[i], longest first."""
+        for length in self.lengths.get(text[i : i + 2], ()):
+            candidate = text[i : i + length]
+            if len(candidate) == length and candidate in self.names:
+                yield candidate
+
+
+@lru_cache(maxsize=32)
+def _alternation(names: tuple[str, ...]) -> re.Pattern | None:
+    names = tuple(n for n in names if n)
+    if not names:
+        return None
+    ordered = sorted(set(names), key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in ordered))

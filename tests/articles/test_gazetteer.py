@@ -1,0 +1,72 @@
+"""Loading the national gazetteer and linking what the importer finds."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from articles import services
+from articles.models import Article, Place
+
+pytestmark = pytest.mark.django_db
+
+
+def load():
+    out = io.StringIO()
+    call_command("load_gazetteer", stdout=out)
+    return out.getvalue()
+
+
+def test_divisions_load_with_their_hierarchy(gazetteer_db):
+    county = Place.objects.get(name="蔚县")
+    assert county.kind == "county" and county.is_confirmed
+    assert county.path() == "河北省 > 张家口市 > 蔚县"
+    town = Place.objects.get(name="西合营镇")
+    assert town.kind == "town" and town.parent == county
+    # 北京市 > 北京市 > 东城区 in the data: one 北京市.
+    assert Place.objects.get(name="东城区", parent__name="北京市").parent.parent is None
+    assert Place.objects.filter(name="城关镇").count() > 10  # one per county
+
+
+def test_loading_twice_changes_nothing_and_keeps_staff_aliases(gazetteer_db):
+    count = Place.objects.count()
+    county = Place.objects.get(name="交城县")
+    county.aliases = "交城，卦山脚下"
+    county.save()
+    load()
+    assert Place.objects.count() == count
+    county.refresh_from_db()
+    assert "卦山脚下" in county.alias_list() and county.slug == "交城县"
+
+
+def test_same_name_towns_get_distinct_slugs(gazetteer_db):
+    slugs = set(Place.objects.filter(name="城关镇").values_list("slug", flat=True))
+    assert len(slugs) == Place.objects.filter(name="城关镇").count()
+
+
+def test_import_links_known_places_and_proposes_villages_under_their_town(
+    gazetteer_db,
+):
+    text = (
+        "本报讯 日前，河北省蔚县西合营镇石门岭村的村民修好了村道，"
+        "三是以县乡两级联动推进。\n"
+    )
+    result = services.page_import(raw=text.encode(), filename="made-up.txt")
+    article = Article.objects.get(pk=result.articles[0].pk)
+    names = set(article.places.values_list("name", flat=True))
+    assert {"河北省", "蔚县", "西合营镇", "石门岭村"} <= names
+    assert not any(n.endswith("以县") for n in names)
+    village = Place.objects.get(name="石门岭村")
+    assert not village.is_confirmed
+    assert village.parent == Place.objects.get(name="西合营镇")
+
+
+def test_the_gazetteer_is_read_once_and_follows_new_places(gazetteer_db):
+    first = services.gazetteer_current()
+    assert services.gazetteer_current() is first
+    assert "蔚县" in first.places and first.villages
+    Place.objects.create(name="某某新区", slug="mou-xin-qu", kind="county")
+    again = services.gazetteer_current()
+    assert "某某新区" in again.places
+    Place.objects.filter(name="某某新区").delete()
+    assert "某某新区" not in services.gazetteer_current().places
