@@ -10,7 +10,7 @@ PORT ?= 8000
 N ?= 200
 SEARCH_N ?= 20000
 
-.PHONY: run test install migrate lint format bench-import bench-search bench-load clean
+.PHONY: run worker test install migrate lint format bench-import bench-reprints bench-search bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,14 @@ run: migrate
 	$(PY) manage.py load_gazetteer
 	$(PY) manage.py import_pages fixtures/pages --publish
 	$(PY) manage.py create_demo_staff
+	# The import worker runs beside the web server and stops with it.
+	$(PY) manage.py db_worker --no-reload & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# One more import worker (several may share one PostgreSQL database).
+worker: migrate
+	$(PY) manage.py db_worker --no-reload
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -42,6 +49,11 @@ test: lint
 
 bench-import: install
 	$(PY) bench/bench_import.py --pages $(N)
+
+# N synthetic articles and their LSH rows (bench/reprints.sqlite3 unless
+# DATABASE_URL says otherwise): lookup cost per article, precision / recall.
+bench-reprints: install
+	$(PY) bench/bench_reprints.py --articles $(N)
 
 # N articles into the configured database (DATABASE_URL), e.g.
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench-search N=100000

@@ -1,10 +1,6 @@
 """The staff's workbench.  Every change goes through services.py, which also
 checks permissions; the admin only shows, asks and reports."""
 
-import base64
-import uuid
-from pathlib import PurePath
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -20,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from people.models import Byline
 
-from . import printmeta, search, services
+from . import runs, search, services
 from .admin_print import PagePrintForm, PagePrintMixin
 from .models import Article, Caption, Page, Place, Program, ReviewItem
 
@@ -548,6 +544,7 @@ NEED_WEIGHTS = {
     Article.Flag.WEAK_HEADLINE: 3,
     Article.Flag.NEW_PLACE: 2,
     Article.Flag.NEW_PROGRAM: 2,
+    Article.Flag.REPRINT: 3,
     Article.Flag.NO_BYLINE: 1,
 }
 
@@ -678,7 +675,8 @@ class UploadForm(forms.Form):
     publish = forms.BooleanField(label="直接发布（需要发布权限）", required=False)
 
 
-SESSION_KEY = "newsroom_pending_import"
+# Up to this many files are previewed before they are queued.
+PREVIEW_LIMIT = 10
 
 
 class ArticleOnPageInline(admin.TabularInline):
@@ -824,96 +822,59 @@ class PageAdmin(PagePrintMixin, admin.ModelAdmin):
             ):
                 form.add_error("publish", "您没有发布权限；稿件将进入待审。")
                 return render(request, "admin/articles/page/import.html", context)
-            previews, errors, pending = [], [], []
-            for upload in form.cleaned_data["files"]:
-                raw = upload.read()
+            uploads = [(u.name, u.read()) for u in form.cleaned_data["files"]]
+            # The files go to media storage with a run; a few are previewed
+            # first, many are queued at once (the report shows progress).
+            run = runs.run_create_from_uploads(
+                uploads=uploads,
+                publication=form.cleaned_data["publication"],
+                issue_date=form.cleaned_data["issue_date"],
+                publish=form.cleaned_data["publish"],
+                user=request.user,
+                preview=len(uploads) <= PREVIEW_LIMIT and "queue" not in request.POST,
+            )
+            if run.status != run.Status.PREVIEW:
+                return HttpResponseRedirect(
+                    reverse("admin:articles_importrun_change", args=[run.pk])
+                )
+            previews, errors = [], []
+            for name, raw in uploads:
                 try:
-                    parsed, warnings = services.page_preview(
-                        raw=raw, filename=upload.name
-                    )
+                    parsed, warnings = services.page_preview(raw=raw, filename=name)
                 except services.PageImportError as exc:
                     errors.append(str(exc))
                     continue
                 previews.append(
                     {
-                        "filename": upload.name,
+                        "filename": name,
                         "page": parsed,
                         "warnings": warnings,
                         "already": services.page_exists(raw=raw),
                     }
                 )
-                pending.append(
-                    {"name": upload.name, "data": base64.b64encode(raw).decode()}
-                )
-            token = uuid.uuid4().hex
-            request.session[SESSION_KEY] = {
-                "token": token,
-                "files": pending,
-                "publication": form.cleaned_data["publication"],
-                "issue_date": form.cleaned_data["issue_date"].isoformat()
-                if form.cleaned_data["issue_date"]
-                else "",
-                "publish": form.cleaned_data["publish"],
-            }
             context.update(
-                previews=previews, errors=errors, token=token, title="导入预览"
+                previews=previews, errors=errors, token=run.pk, title="导入预览"
             )
             return render(request, "admin/articles/page/import_preview.html", context)
         return render(request, "admin/articles/page/import.html", context)
 
     def import_confirm_view(self, request):
-        """Save what was previewed (through the same service as import_pages),
+        """Queue what was previewed (the same run service as import_pages),
         or drop it."""
         if request.method != "POST" or not self.has_add_permission(request):
             raise PermissionDenied
-        pending = request.session.pop(SESSION_KEY, None)
-        changelist = reverse("admin:articles_page_changelist")
-        if "cancel" in request.POST:
-            self.message_user(request, "已取消导入，没有保存任何内容", messages.INFO)
-            return HttpResponseRedirect(changelist)
-        if not pending or pending.get("token") != request.POST.get("token"):
+        run = runs.run_for_preview(token=request.POST.get("token"), user=request.user)
+        if run is None:
             self.message_user(request, "预览已过期，请重新上传", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:articles_page_import"))
-        from datetime import date
-
-        issue_date = (
-            date.fromisoformat(pending["issue_date"]) if pending["issue_date"] else None
+        if "cancel" in request.POST:
+            runs.run_discard(run=run)
+            self.message_user(request, "已取消导入，没有保存任何内容", messages.INFO)
+            return HttpResponseRedirect(reverse("admin:articles_page_changelist"))
+        runs.run_queue(run=run)
+        return HttpResponseRedirect(
+            reverse("admin:articles_importrun_change", args=[run.pk])
         )
-        created = []
-        for item in pending["files"]:
-            try:
-                result = services.page_import(
-                    raw=base64.b64decode(item["data"]),
-                    filename=item["name"],
-                    publication=pending["publication"],
-                    issue_date=issue_date,
-                    # The form's fields first, then what the file name says
-                    # (交城报_20201020_03.pdf).
-                    meta=printmeta.from_path(PurePath(item["name"])),
-                    publish=pending["publish"]
-                    and request.user.has_perm("articles.publish_article"),
-                )
-            except services.PageImportError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-                continue
-            if result.status == "skipped":
-                self.message_user(
-                    request, f"{item['name']}：已导入过，未重复导入", messages.WARNING
-                )
-            else:
-                created.append(result)
-                self.message_user(
-                    request,
-                    f"{item['name']}：{len(result.articles)} 篇稿件，{result.flagged} 篇待核查",
-                    messages.SUCCESS,
-                )
-                for warning in result.warnings:
-                    self.message_user(request, warning, messages.WARNING)
-        if len(created) == 1:
-            return HttpResponseRedirect(
-                reverse("admin:articles_page_change", args=[created[0].page.pk])
-            )
-        return HttpResponseRedirect(changelist)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -1088,3 +1049,7 @@ class CaptionAdmin(admin.ModelAdmin):
         except services.WorkflowError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return HttpResponseRedirect(request.path)
+
+
+# Import runs: list, report, progress (kept in their own module).
+from . import admin_runs  # noqa: E402, F401

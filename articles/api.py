@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from . import openapi, printed, printed_api, selectors
+from . import openapi, printed, printed_api, reprints, selectors
 from .conditional import public_last_modified
 from .querystring import with_params
 from .views import public_cache, read_only
@@ -123,6 +123,18 @@ def article_detail(request, pk):
             "paragraphs": article.paragraphs(),
             "captions": [c.text for c in article.captions.all()],
             "source": _page_source(request, article.page) if article.page else None,
+            # The same piece printed elsewhere (reprints.py), both ways.
+            "also_printed_in": [
+                {
+                    "id": other.pk,
+                    "title": other.public_title,
+                    "url": _article_url(request).replace("SLUG", other.slug),
+                    "publication": other.page.publication if other.page else "",
+                    "page_number": other.page.page_number if other.page else None,
+                    "date": other.pub_date.isoformat() if other.pub_date else None,
+                }
+                for other in reprints.also_printed_in(article)
+            ],
         }
     )
     return _json(data)

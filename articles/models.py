@@ -54,6 +54,13 @@ def page_upload_to(page, filename: str) -> str:
 class Page(models.Model):
     filename = models.CharField("文件名", max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64, unique=True, editable=False)
+    # Hash of the text with whitespace and punctuation width normalised
+    # (pagetext.py): the same page saved again differently is "already
+    # imported".  Not unique: archives imported before it may hold such
+    # duplicates.
+    text_hash = models.CharField(
+        "文字指纹", max_length=64, blank=True, db_index=True, editable=False
+    )
     raw_text = models.TextField("原始文本")
     publication = models.CharField("报纸", max_length=100, blank=True, db_index=True)
     issue_date = models.DateField("出版日期", null=True, blank=True, db_index=True)
@@ -235,6 +242,7 @@ class Article(models.Model):
         NEW_PROGRAM = "new_program", "发现新的政策项目"
         NEW_PLACE = "new_place", "发现新的地名"
         WEAK_HEADLINE = "weak_headline", "标题匹配把握不大"
+        REPRINT = "reprint", "与已有稿件基本相同（转载或重复）"
 
     headline = models.CharField("标题", max_length=300, blank=True)
     kicker = models.CharField("引题", max_length=300, blank=True)
@@ -424,3 +432,169 @@ class ReviewItem(Article):
         proxy = True
         verbose_name = "待核查稿件"
         verbose_name_plural = "审核队列"
+
+
+class ImportRun(models.Model):
+    """One import of page files, from the admin upload or `import_pages`:
+    who started it, with what options, and what became of each file (see
+    runs.py, which does the writing)."""
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", "后台上传"
+        COMMAND = "command", "命令行导入"
+
+    class Status(models.TextChoices):
+        # Uploaded, shown as a preview, waiting for staff to confirm.
+        PREVIEW = "preview", "待确认"
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        INTERRUPTED = "interrupted", "已中断"
+
+    created_by = models.ForeignKey(
+        "auth.User",
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("发起时间", default=timezone.now)
+    source = models.CharField(
+        "来源", max_length=10, choices=Source.choices, default=Source.UPLOAD
+    )
+    # The folder or files named on the command line, or the uploaded names.
+    source_label = models.CharField("来源说明", max_length=500, blank=True)
+    options = models.JSONField("导入选项", default=dict, blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    # Touched after every file: a running run not heard from for a while was
+    # killed (NEWSROOM_RUN_STALE_SECONDS).
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
+    current_file = models.CharField("当前文件", max_length=255, blank=True)
+    articles = models.PositiveIntegerField("稿件", default=0)
+    captions = models.PositiveIntegerField("图片说明", default=0)
+    flagged = models.PositiveIntegerField("待核查", default=0)
+
+    class Meta:
+        verbose_name = "导入记录"
+        verbose_name_plural = "导入记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"导入 #{self.pk}（{self.get_source_display()}）"
+
+
+class ImportFile(models.Model):
+    """One file of an import run and what became of it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "未完成"
+        IMPORTED = "imported", "已导入"
+        SKIPPED = "skipped", "已跳过"
+        REPLACED = "replaced", "已替换"
+        FAILED = "failed", "失败"
+
+    class SkipReason(models.TextChoices):
+        SAME_FILE = "same_file", "已导入过（文件相同）"
+        SAME_TEXT = "same_text", "已导入过（版面文字相同）"
+
+    run = models.ForeignKey(
+        ImportRun,
+        verbose_name="导入记录",
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
+    order = models.PositiveIntegerField("顺序", default=0)
+    filename = models.CharField("文件名", max_length=255)
+    # Where the bytes are: an upload kept in media storage, or a file on
+    # disk named to `import_pages`.
+    stored_file = models.FileField(
+        "上传文件", upload_to="imports/%Y/%m/", max_length=500, blank=True
+    )
+    source_path = models.CharField("文件路径", max_length=1000, blank=True)
+    status = models.CharField(
+        "结果", max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    skip_reason = models.CharField(
+        "跳过原因", max_length=10, choices=SkipReason.choices, blank=True
+    )
+    error = models.TextField("错误", blank=True)
+    warnings = models.JSONField("注意", default=list, blank=True)
+    page = models.ForeignKey(
+        Page,
+        verbose_name="版面",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_files",
+    )
+    articles = models.PositiveIntegerField("稿件", default=0)
+    captions = models.PositiveIntegerField("图片说明", default=0)
+    flagged = models.PositiveIntegerField("待核查", default=0)
+    kept_edited = models.PositiveIntegerField("保留已编辑", default=0)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入文件"
+        verbose_name_plural = "导入文件"
+        ordering = ["run", "order", "id"]
+        indexes = [models.Index(fields=["run", "status"], name="importfile_run_status")]
+
+    def __str__(self):
+        return self.filename
+
+
+class ReprintBand(models.Model):
+    """The LSH index of near-duplicate bodies (reprints.py): one row per
+    band of an article's MinHash signature.  Two articles sharing a key
+    are candidates; looking one up is an index probe per band, whatever
+    the size of the archive."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="reprint_bands"
+    )
+    key = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "转载检索索引"
+        verbose_name_plural = "转载检索索引"
+        indexes = [models.Index(fields=["key"], name="reprintband_key")]
+
+    def __str__(self):
+        return f"{self.article_id}:{self.key}"
+
+
+class Reprint(models.Model):
+    """`article` (imported later) prints nearly the same body as
+    `original`: the same piece run again in another paper or issue."""
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name="稿件",
+        on_delete=models.CASCADE,
+        related_name="reprint_of_links",
+    )
+    original = models.ForeignKey(
+        Article,
+        verbose_name="先前刊登的稿件",
+        on_delete=models.CASCADE,
+        related_name="reprinted_as_links",
+    )
+    similarity = models.FloatField("相似度")
+    found_at = models.DateTimeField("发现时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "转载/重复稿件"
+        verbose_name_plural = "转载/重复稿件"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "original"], name="reprint_unique_pair"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} ≈ {self.original_id}"

@@ -67,6 +67,16 @@ class PrintMeta:
     page_number: int | None = None
     page_name: str = ""
 
+    def as_json(self) -> dict:
+        """For a queued import run's options (JSON)."""
+        return {
+            "publication": self.publication,
+            "issue_date": self.issue_date.isoformat() if self.issue_date else "",
+            "issue_number": self.issue_number,
+            "page_number": self.page_number,
+            "page_name": self.page_name,
+        }
+
     def over(self, other: "PrintMeta") -> "PrintMeta":
         """These fields where set, the other's where not."""
         return replace(

@@ -15,7 +15,7 @@ from taggit.models import Tag, TaggedItem
 
 from people.models import Byline, Person
 
-from . import search
+from . import reprints, search
 from .models import Article, Place, Program, RetiredSlug, SearchChunk
 
 
@@ -867,7 +867,9 @@ def article_neighbours(article: Article) -> tuple[Article | None, Article | None
     return previous, following
 
 
-def related_articles(article: Article, limit: int = 5) -> list[Article]:
+def related_articles(
+    article: Article, limit: int = 5, *, same_piece: set[int] | None = None
+) -> list[Article]:
     """Published articles sharing the most tags, places and programs.
 
     Candidates come from a bounded number of links per tag, place and
@@ -894,11 +896,14 @@ def related_articles(article: Article, limit: int = 5) -> list[Article]:
             "article_id", flat=True
         ),
     ]
+    # Another printing of the same piece is no "related" article.
+    if same_piece is None:
+        same_piece = reprints.reprint_ids(article)
     for source, ids in zip(sources, (tag_ids, place_ids, program_ids), strict=True):
         if not ids:
             continue
         for other in source.order_by("-id")[:per_link]:
-            if other != article.pk:
+            if other != article.pk and other not in same_piece:
                 scores[other] = scores.get(other, 0) + 1
     if not scores:
         return []

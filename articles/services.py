@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from people.models import Byline, Person
 
-from . import issues, pagecache, search
+from . import issues, pagecache, pagetext, reprints, search
 from .importing import DecodeError, ParsedPage, decode, parse_page
 from .importing.entities import Gazetteer
 from .importing.gazetteer_file import read_village_names
@@ -58,6 +58,9 @@ class PageImportResult:
     articles: list[Article] = field(default_factory=list)
     captions: int = 0
     kept_edited: list[Article] = field(default_factory=list)
+    # Why a skipped page was skipped: same_file (the same bytes) or
+    # same_text (the same text, spaced or punctuated differently).
+    skip_reason: str = ""
     # What staff should know about the file though it imported (e.g.
     # control characters removed).
     warnings: list[str] = field(default_factory=list)
@@ -525,9 +528,22 @@ def page_import(
     publication, issue_date = meta.publication, meta.issue_date
     sha = hashlib.sha256(raw).hexdigest()
     text, warnings = page_text(raw=raw, filename=filename)
+    text_hash = pagetext.text_hash(text)
     existing = Page.objects.filter(sha256=sha).first()
     if existing and not replace:
-        return PageImportResult(filename=filename, page=existing, status="skipped")
+        return PageImportResult(
+            filename=filename, page=existing, status="skipped", skip_reason="same_file"
+        )
+    if existing is None:
+        existing = Page.objects.filter(text_hash=text_hash).order_by("id").first()
+        if existing and not replace:
+            return PageImportResult(
+                filename=filename,
+                page=existing,
+                status="skipped",
+                skip_reason="same_text",
+                warnings=warnings,
+            )
     if replace and existing is None:
         existing = Page.objects.filter(
             filename=filename, publication=publication
@@ -553,6 +569,7 @@ def page_import(
                 Q(article__isnull=True) | Q(article__is_edited=False)
             ).delete()
             page.sha256, page.raw_text, page.filename = sha, text, filename
+            page.text_hash = text_hash
             page.publication = publication or page.publication
             page.issue_date = issue_date or page.issue_date
             page.leftovers = [lo.__dict__ for lo in parsed.leftovers]
@@ -563,6 +580,7 @@ def page_import(
                     page = Page.objects.create(
                         filename=filename,
                         sha256=sha,
+                        text_hash=text_hash,
                         raw_text=text,
                         publication=publication,
                         issue_date=issue_date,
@@ -575,7 +593,11 @@ def page_import(
                 if page is None:
                     raise
                 return PageImportResult(
-                    filename=filename, page=page, status="skipped", warnings=warnings
+                    filename=filename,
+                    page=page,
+                    status="skipped",
+                    skip_reason="same_file",
+                    warnings=warnings,
                 )
         result.page = page
         # One query each for the places, programs, people and tags the page
@@ -655,6 +677,7 @@ def page_import(
                 page=page, raw=raw, filename=filename, announce=False
             )
         search.index_articles(articles=result.articles)
+        reprints.reprints_index(articles=result.articles)
         if existing:
             transaction.on_commit(public_changed)
         elif publish:
@@ -1140,7 +1163,14 @@ def caption_delete(*, caption: Caption, user) -> None:
 
 
 def page_exists(*, raw: bytes) -> bool:
-    return Page.objects.filter(sha256=hashlib.sha256(raw).hexdigest()).exists()
+    """Imported already: the same bytes, or the same text (pagetext.py)."""
+    if Page.objects.filter(sha256=hashlib.sha256(raw).hexdigest()).exists():
+        return True
+    try:
+        text, _ = page_decode(raw=raw, filename="")
+    except PageImportError:
+        return False
+    return Page.objects.filter(text_hash=pagetext.text_hash(text)).exists()
 
 
 def _merge_aliases(keep, remove) -> str:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_http_methods
 
-from . import pagecache, selectors
+from . import pagecache, reprints, selectors
 from .models import Article, Place, Program
 from .querystring import with_params
 
@@ -94,12 +94,18 @@ def article_detail(request, slug):
             raise
         return redirect("articles:article_detail", slug=moved, permanent=True)
     previous, following = selectors.article_neighbours(article)
+    also_printed_in = reprints.also_printed_in(article)
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "related": selectors.related_articles(article),
+            # Readers only see published printings, and related lists only
+            # published articles: the same ids keep reprints out of them.
+            "related": selectors.related_articles(
+                article, same_piece={other.pk for other in also_printed_in}
+            ),
+            "also_printed_in": also_printed_in,
             "previous": previous,
             "next": following,
         },

@@ -28,9 +28,26 @@ def empty_caches():
         cache.clear()
 
 
+def _load_gazetteer():
+    call_command("load_gazetteer", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """China's divisions (43,000 places) loaded once into the test database,
+    not once a test: every test's transaction rolls back to it."""
+    with django_db_blocker.unblock():
+        _load_gazetteer()
+
+
 @pytest.fixture
 def gazetteer_db(db):
-    call_command("load_gazetteer", verbosity=0, stdout=open("/dev/null", "w"))
+    from articles.models import Place, Program
+
+    # A test on a live server or with transactions empties the tables after
+    # itself: load again then (load_gazetteer is idempotent).
+    if not (Place.objects.exists() and Program.objects.exists()):
+        _load_gazetteer()
 
 
 @pytest.fixture
@@ -64,3 +81,31 @@ def staff_client(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+def work_the_queue() -> int:
+    """Run the queued background tasks as `manage.py db_worker` would (its
+    Worker.run_task on each claimed task), without its polling loop, which
+    closes database connections a test's transaction needs.  Returns how
+    many tasks ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (
+        task := DBTaskResult.objects.ready().order_by("enqueued_at").first()
+    ) is not None:
+        task.claim(worker.worker_id)
+        worker.run_task(task)
+        ran += 1
+    return ran

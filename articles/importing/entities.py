@@ -214,22 +214,31 @@ def find_tags(text: str, limit: int = 5) -> list[str]:
     tagger's Viterbi over the whole text, which made it 20x slower.)"""
     tfidf = jieba.analyse.default_tfidf
     counts: dict[str, int] = {}
+    rejected: set[str] = set()  # a word's checks do not change within a text
     words = cut(text)
     for i, word in enumerate(words):
+        if word in counts:
+            counts[word] += 1
+            continue
+        if word in rejected:
+            continue
         if len(word) < 2 or word in _TAG_STOPS or re.search(r"[\d\W_a-zA-Z]", word):
+            rejected.add(word)
             continue
         tag = word_tag(word)
-        if tag is not None and not tag.startswith(_TAG_POS):
+        # Only nouns, names and set phrases; people are bylines and mentions.
+        if tag is not None and (not tag.startswith(_TAG_POS) or tag.startswith("nr")):
+            rejected.add(word)
             continue
-        if tag is not None and tag.startswith("nr"):
-            continue  # people are bylines and mentions, not tags
         if _person_name(word, tag, words, i):
             continue
-        if _inside_place_names(text, word):
-            continue  # 西湾 of 大西湾乡: part of a name, not a topic
-        if word[-1] in "村镇乡县区" and word[:-1] in _TAG_STOPS:
-            continue
-        if word in tfidf.stop_words:
+        if (
+            word in tfidf.stop_words
+            or (word[-1] in "村镇乡县区" and word[:-1] in _TAG_STOPS)
+            # 西湾 of 大西湾乡: part of a name, not a topic
+            or _inside_place_names(text, word)
+        ):
+            rejected.add(word)
             continue
         counts[word] = counts.get(word, 0) + 1
     total = sum(counts.values()) or 1
@@ -257,9 +266,16 @@ def _person_name(word: str, tag: str | None, words: list[str], i: int) -> bool:
 
 
 def _inside_place_names(text: str, word: str) -> bool:
-    total = text.count(word)
-    inside = sum(text.count(word + suffix) for suffix in "村镇乡县区市")
-    return total > 0 and inside >= total
+    """Every time the word is printed, a place suffix follows it."""
+    at = text.find(word)
+    if at < 0:
+        return False
+    while at >= 0:
+        end = at + len(word)
+        if end >= len(text) or text[end] not in "村镇乡县区市":
+            return False
+        at = text.find(word, end)
+    return True
 
 
 # The commonest surnames (百家姓 by frequency): a single one of them before a

@@ -27,6 +27,10 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "axes",
+    # Background work (import runs): Django's tasks API (django.tasks in
+    # Django 6) with its database backend, so a worker needs no other server.
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "people",
 ]
@@ -131,6 +135,20 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded page files wait here for their import run (never served).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+# Import runs are queued in the database and run by `manage.py db_worker`;
+# several workers (on several machines) can share one PostgreSQL database.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A running import not heard from for this long was killed: shown as
+# interrupted, with its files not done.
+NEWSROOM_RUN_STALE_SECONDS = int(os.environ.get("NEWSROOM_RUN_STALE_SECONDS", "120"))
 
 # Page originals (PDF, scans) and their rendered pictures.  Local disk by
 # default, served by the web server (or by `runserver` in development); see

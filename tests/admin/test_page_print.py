@@ -99,6 +99,9 @@ def test_a_pdf_uploaded_through_the_admin_import_gets_its_picture(
     assert HEADLINE in response.content.decode()
     token = response.context["token"]
     editor_client.post(reverse("admin:articles_page_import_confirm"), {"token": token})
+    from tests.conftest import work_the_queue
+
+    assert work_the_queue() == 1
     page = Page.objects.get(filename="交城报_20201101_02.pdf")
     assert (page.issue_date, page.page_number) == (date(2020, 11, 1), 2)
     assert page.image.name.endswith(".png")

@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 
 from articles import search, services
-from articles.models import Article, Caption, Page, Place, Program
+from articles.models import Article, Caption, ImportRun, Page, Place, Program
 from people.models import Byline, Person
+from tests.conftest import work_the_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -413,6 +414,8 @@ def test_upload_preview_then_confirm(editor_client, tmp_path):
         reverse("admin:articles_page_import_confirm"), {"token": token}
     )
     assert response.status_code == 302
+    assert Page.objects.count() == before  # queued, not imported in the request
+    assert work_the_queue() == 1
     page = Page.objects.get(filename="new-page.txt")
     article = page.articles.get()
     assert article.headline == "西营镇举办果蔬采摘节" and article.status == "review"
@@ -487,10 +490,14 @@ def test_upload_of_a_page_with_control_characters_previews_and_imports(
     )
     assert response.status_code == 200
     assert "控制字符 2 个" in response.content.decode()
-    response = editor_client.post(
+    editor_client.post(
         reverse("admin:articles_page_import_confirm"),
         {"token": response.context["token"]},
-        follow=True,
+    )
+    work_the_queue()
+    run = ImportRun.objects.get(source="upload")
+    response = editor_client.get(
+        reverse("admin:articles_importrun_change", args=[run.pk])
     )
     assert response.status_code == 200
     page = Page.objects.get(filename="nul.txt")

@@ -39,22 +39,22 @@ def test_slugs_are_unique_and_untitled_articles_get_one():
 
 def test_place_hierarchy():
     province = Place.objects.create(
-        name="山西省", slug="shanxi", kind=Place.Kind.PROVINCE
+        name="示例省", slug="shili-sheng", kind=Place.Kind.PROVINCE
     )
     city = Place.objects.create(
-        name="吕梁市", slug="lvliang", kind=Place.Kind.PREFECTURE, parent=province
+        name="示例市", slug="shili-shi", kind=Place.Kind.PREFECTURE, parent=province
     )
     county = Place.objects.create(
-        name="交城县", slug="jiaocheng", kind=Place.Kind.COUNTY, parent=city
+        name="示例县", slug="shili-xian", kind=Place.Kind.COUNTY, parent=city
     )
     town = Place.objects.create(
-        name="西营镇", slug="xiying", kind=Place.Kind.TOWN, parent=county
+        name="示例镇", slug="shili-zhen", kind=Place.Kind.TOWN, parent=county
     )
     village = Place.objects.create(
-        name="西营村", slug="xiyingcun", kind=Place.Kind.VILLAGE, parent=town
+        name="示例村", slug="shili-cun", kind=Place.Kind.VILLAGE, parent=town
     )
     assert village.ancestors() == [province, city, county, town]
-    assert village.path() == "山西省 > 吕梁市 > 交城县 > 西营镇 > 西营村"
+    assert village.path() == "示例省 > 示例市 > 示例县 > 示例镇 > 示例村"
     assert list(county.children.all()) == [town]
 
 

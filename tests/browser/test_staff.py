@@ -5,6 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from tests.conftest import work_the_queue
+
 pytestmark = pytest.mark.browser
 
 PAGE = (
@@ -52,6 +54,13 @@ def test_upload_preview_confirm_fix_headline_publish(page, published_site, tmp_p
         and "（版面上无标题）" in preview
     )
     page.click("#confirm-import")
+    # Queued: the run's report polls its progress until a worker is done,
+    # then shows the file's page.
+    page.wait_for_selector("#run-progress")
+    assert work_the_queue() == 1
+    page.wait_for_selector("#run-files a[href*='/admin/articles/page/']")
+    assert "已完成" in page.text_content("#run-status")
+    page.click("#run-files a[href*='/admin/articles/page/']")
     page.wait_for_selector("#page-articles")
 
     # The second article has no headline on the page: give it one.

@@ -393,3 +393,31 @@ def test_long_headline_without_a_comma_is_no_caption():
     page = parse(spaced(*COLUMN_ARTICLES, head, HEADLINE_BLOCK[1]))
     assert head in {a.headline for a in page.articles}
     assert page.captions == []
+
+
+def test_per_line_articles_set_apart_by_blank_lines_without_headline_or_byline():
+    page = parse(
+        "\n\n西营镇发展食用菌产业\n\n\n\n"
+        "本报讯 近日,西营镇食用菌基地迎来采收期,大棚里一派繁忙景象。\n\n"
+        "基地今年新建大棚二十座,带动周边农户就近务工增收。\n\n\n\n"
+        "夏季的山村,天气渐热,雨水也多了起来,村民们忙着修渠引水。\n\n"
+        "村里今年新修水渠三公里,解决了三百多亩农田的灌溉难题。\n"
+    )
+    assert len(page.articles) == 2
+    assert page.articles[1].body.startswith("夏季的山村")
+
+
+def test_headline_stands_with_its_storys_photo_captions():
+    """A photo story's headline shares no word with its text; the captions
+    printed under it do, and they carry it to that story."""
+    page = parse(
+        spaced(
+            *COLUMN_ARTICLES,
+            *PHOTO_STORY,
+            "丰收的味道",
+            "农户在场院晾晒刚收割的玉米。",
+            "田野里金黄一片秋收正忙。",
+        )
+    )
+    story = next(a for a in page.articles if "晾晒" in a.body)
+    assert story.headline == "丰收的味道"

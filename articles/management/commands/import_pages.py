@@ -3,8 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import printmeta, services
+from articles import printmeta, runs
 from articles.management.progress import Progress
+from articles.models import ImportFile
 
 
 class Command(BaseCommand):
@@ -60,52 +61,58 @@ class Command(BaseCommand):
                 page_name=options.get("page_name") or "",
             )
         )
-        files = self._collect(paths)
-        if not files:
+        found = self._collect(paths)
+        if not found:
             raise CommandError("没有找到 .txt 或 .pdf 版面文件：" + "，".join(paths))
+        # Every manifest is read before anything is imported: a typo in one
+        # stops the run before half a year is in.
+        try:
+            print_meta = [resolver.meta_for(path, root) for path, root in found]
+        except printmeta.ManifestError as exc:
+            raise CommandError(str(exc)) from exc
+        files = [path for path, _ in found]
         totals = dict(
             pages=0, articles=0, captions=0, flagged=0, skipped=0, failed=0, kept=0
         )
         warnings: list[str] = []
         progress = Progress(self.stdout, len(files), "导入")
-        # Every manifest is read before anything is imported: a typo in one
-        # stops the run before half a year is in.
-        try:
-            planned = [(path, resolver.meta_for(path, root)) for path, root in files]
-        except printmeta.ManifestError as exc:
-            raise CommandError(str(exc)) from exc
-        for path, meta in planned:
-            try:
-                result = services.page_import(
-                    raw=path.read_bytes(),
-                    filename=path.name,
-                    publish=publish,
-                    replace=replace,
-                    meta=meta,
-                )
-            except services.PageImportError as exc:
+        # Recorded as an import run like an admin upload, but run here, in
+        # the foreground, with the progress bar.
+        run = runs.run_create_from_paths(
+            paths=files,
+            label="，".join(paths),
+            publication=publication,
+            issue_date=issue_date,
+            publish=publish,
+            replace=replace,
+            print_meta=print_meta,
+        )
+
+        def on_file(outcome):
+            file, result = outcome.file, outcome.result
+            if file.status == ImportFile.Status.FAILED:
                 totals["failed"] += 1
-                self.stderr.write(f"失败 {path}: {exc}")
-            except OSError as exc:
-                totals["failed"] += 1
-                self.stderr.write(f"失败 {path}: 无法读取（{exc.strerror}）")
+                self.stderr.write(f"失败 {file.source_path}: {file.error}")
+            elif file.status == ImportFile.Status.SKIPPED:
+                warnings.extend(file.warnings)
+                totals["skipped"] += 1
+                if not progress.enabled:
+                    self.stdout.write(
+                        f"跳过 {file.filename}: {file.get_skip_reason_display()}"
+                        "（already imported）"
+                    )
             else:
-                warnings.extend(result.warnings)
-                if result.status == "skipped":
-                    totals["skipped"] += 1
-                    if not progress.enabled:
-                        self.stdout.write(
-                            f"跳过 {path.name}: 已导入过（already imported）"
-                        )
-                else:
-                    totals["pages"] += 1
-                    totals["articles"] += len(result.articles)
-                    totals["captions"] += result.captions
-                    totals["flagged"] += result.flagged
-                    totals["kept"] += len(result.kept_edited)
-                    for article in result.kept_edited:
-                        self.stdout.write(f"保留已编辑稿件 #{article.pk} {article}")
-            progress.step(path.name)
+                warnings.extend(file.warnings)
+                totals["pages"] += 1
+                totals["articles"] += file.articles
+                totals["captions"] += file.captions
+                totals["flagged"] += file.flagged
+                totals["kept"] += file.kept_edited
+                for article in result.kept_edited:
+                    self.stdout.write(f"保留已编辑稿件 #{article.pk} {article}")
+            progress.step(file.filename)
+
+        runs.run_execute(run_id=run.pk, on_file=on_file)
         progress.close()
         for warning in warnings:
             self.stdout.write(f"注意 {warning}")
@@ -118,6 +125,7 @@ class Command(BaseCommand):
             "pages={pages} articles={articles} captions={captions} flagged={flagged} "
             "skipped={skipped} failed={failed}".format(**totals)
         )
+        self.stdout.write(f"导入记录 #{run.pk}")
         if totals["failed"]:
             raise CommandError(f"{totals['failed']} 个文件导入失败", returncode=1)
 

@@ -33,7 +33,7 @@ def pages_into_issues(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_retired_slugs'),
+        ('articles', '0014_reprints'),
     ]
 
     operations = [
