@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from . import openapi, printed, printed_api, reprints, selectors
-from .conditional import public_last_modified
 from .querystring import with_params
 from .views import public_cache, read_only
 
@@ -74,7 +73,6 @@ def _names(article) -> dict:
 
 
 @read_only
-@public_last_modified
 @public_cache
 def article_list(request):
     try:
@@ -108,7 +106,6 @@ def article_list(request):
 
 
 @read_only
-@public_last_modified
 @public_cache(listing=False)
 def article_detail(request, pk):
     try:
@@ -158,7 +155,6 @@ def _page_source(request, page) -> dict:
 
 
 @read_only
-@public_last_modified
 @public_cache
 def issue_list(request):
     """Issues with a published article, newest first; filters publication,
@@ -206,7 +202,6 @@ def issue_list(request):
 
 
 @read_only
-@public_last_modified
 @public_cache
 def page_detail(request, pk):
     try:

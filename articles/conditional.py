@@ -1,7 +1,9 @@
-"""Last-Modified for feeds, the sitemap and the API: the latest change to
-anything public.  ConditionalGetMiddleware adds an ETag to every response
-and answers 304 to a client that already has it; this adds the date so
-feed readers that only send If-Modified-Since get their 304 too."""
+"""Last-Modified for the sitemap: the latest change to anything public.
+ConditionalGetMiddleware adds an ETag to every response and answers 304 to
+a client that already has it.  Feeds and the API are served from the page
+cache without a query (pinned in tests/site/test_page_cache.py), so they
+rely on the ETag alone; the sitemap is not cached and can afford the one
+query that dates it."""
 
 from datetime import datetime
 

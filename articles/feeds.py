@@ -10,7 +10,6 @@ from django.utils.html import escape
 from django.utils.timezone import get_current_timezone
 
 from . import selectors
-from .conditional import public_last_modified
 from .views import read_only
 
 LIMIT = 30
@@ -40,8 +39,7 @@ class LatestFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         # GET, HEAD and OPTIONS like every public page; writes are 405.
-        view = public_last_modified(super().__call__)
-        return read_only(view)(request, *args, **kwargs)
+        return read_only(super().__call__)(request, *args, **kwargs)
 
     title = "Newsroom 县报档案 · 最新稿件"
     description = "吕梁市县级报纸最新发布的稿件"
