@@ -25,7 +25,7 @@ migrate: install
 
 run: migrate
 	$(PY) manage.py load_gazetteer
-	$(PY) manage.py import_pages fixtures/pages --publication 交城报 --publish
+	$(PY) manage.py import_pages fixtures/pages --publish
 	$(PY) manage.py create_demo_staff
 	# The import worker runs beside the web server and stops with it.
 	$(PY) manage.py db_worker --no-reload & WORKER=$$!; \

@@ -1,10 +1,13 @@
 """Atom and RSS feeds: the latest articles, and per tag, place, person and
 program."""
 
+from datetime import datetime, time
+
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.timezone import get_current_timezone
 
 from . import selectors, visibility
 from .views import read_only
@@ -54,7 +57,14 @@ class LatestFeed(Feed):
         return item.body[:300]
 
     def item_pubdate(self, item):
-        return item.created_at
+        # The day it was printed; an article with no known date has none in
+        # the feed (its import time is not when it was published).
+        if item.pub_date is None:
+            return None
+        return datetime.combine(item.pub_date, time(0), tzinfo=get_current_timezone())
+
+    def item_updateddate(self, item):
+        return item.updated_at
 
     def item_author_name(self, item):
         return "、".join(b.person.name for b in item.bylines.all()) or None

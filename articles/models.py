@@ -24,6 +24,40 @@ def split_aliases(value: str) -> list[str]:
     return [alias for alias in value.split() if alias]
 
 
+class Issue(models.Model):
+    """One publication on one date (期): what readers look up in 往期回顾.
+    Pages know their issue; the issue's date is the date of its articles."""
+
+    publication = models.CharField("报纸", max_length=100)
+    date = models.DateField("出版日期")
+    number = models.CharField("期号", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "期"
+        verbose_name_plural = "期"
+        ordering = ["-date", "publication"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "date"], name="issue_unique_publication_date"
+            )
+        ]
+
+    def __str__(self):
+        label = f"{self.publication} {self.date:%Y年%-m月%-d日}"
+        return f"{label}（第{self.number}期）" if self.number else label
+
+    def get_absolute_url(self):
+        return reverse(
+            "articles:issue_detail", args=[self.publication, self.date.isoformat()]
+        )
+
+
+def page_upload_to(page, filename: str) -> str:
+    # Originals keep their file name under a per-page folder: two papers may
+    # print a "01.pdf" and neither may overwrite the other.
+    return f"pages/originals/{page.sha256[:2]}/{page.sha256[:16]}/{filename}"
+
+
 class Page(models.Model):
     # What kind of text a leftover is: the parser's codes, labelled for staff.
     class LeftoverKind(models.TextChoices):
@@ -45,7 +79,24 @@ class Page(models.Model):
     raw_text = models.TextField("原始文本")
     publication = models.CharField("报纸", max_length=100, blank=True, db_index=True)
     issue_date = models.DateField("出版日期", null=True, blank=True, db_index=True)
-    page_label = models.CharField("版次", max_length=50, blank=True)
+    issue = models.ForeignKey(
+        Issue,
+        verbose_name="期",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pages",
+    )
+    page_number = models.PositiveSmallIntegerField("版次", null=True, blank=True)
+    page_name = models.CharField("版名", max_length=50, blank=True)
+    # The printed page (PDF, or a scan) and a picture of it for the page view,
+    # rendered once at import and served as a media file.
+    original = models.FileField(
+        "原版文件", upload_to=page_upload_to, max_length=300, blank=True
+    )
+    image = models.FileField(
+        "版面图", upload_to=page_upload_to, max_length=300, blank=True
+    )
     # What the importer could not place in an article (unmatched headline lines,
     # banners, stray fragments), kept so nothing on the page is lost from view.
     leftovers = models.JSONField("未归属文本", default=list, blank=True)
@@ -55,14 +106,23 @@ class Page(models.Model):
         verbose_name = "版面"
         verbose_name_plural = "版面"
         ordering = ["-imported_at", "-id"]
+        indexes = [
+            models.Index(fields=["issue", "page_number"], name="page_issue_number")
+        ]
 
     def __str__(self):
-        parts = [self.publication, str(self.issue_date or ""), self.page_label]
+        parts = [self.publication, str(self.issue_date or ""), self.number_label]
         label = " ".join(p for p in parts if p)
         return f"{self.filename}（{label}）" if label else self.filename
 
     def get_absolute_url(self):
-        return reverse("admin:articles_page_change", args=[self.pk])
+        return reverse("articles:page_detail", args=[self.pk])
+
+    @property
+    def number_label(self) -> str:
+        """第03版 要闻 — as the paper's own page navigation prints it."""
+        label = f"第{self.page_number:02d}版" if self.page_number else ""
+        return " ".join(p for p in (label, self.page_name) if p)
 
 
 class PlaceQuerySet(models.QuerySet):

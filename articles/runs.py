@@ -10,7 +10,7 @@ stay "not done" and running the import again finishes them.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from . import services
 from .models import Article, ImportFile, ImportRun
+from .printmeta import PrintMeta, from_path, from_values
 
 
 @dataclass
@@ -50,8 +51,11 @@ def run_create_from_paths(
     publish: bool = False,
     replace: bool = False,
     user=None,
+    print_meta: list | None = None,
 ) -> ImportRun:
-    """A run over files on disk (`import_pages`); they are read when run."""
+    """A run over files on disk (`import_pages`); they are read when run.
+    `print_meta`: where each file was printed (printmeta.PrintMeta), in the
+    order of `paths`."""
     with transaction.atomic():
         run = ImportRun.objects.create(
             created_by=user,
@@ -62,6 +66,11 @@ def run_create_from_paths(
                 issue_date=issue_date,
                 publish=publish,
                 replace=replace,
+            )
+            | (
+                {"print": {str(n): m.as_json() for n, m in enumerate(print_meta)}}
+                if print_meta
+                else {}
             ),
         )
         ImportFile.objects.bulk_create(
@@ -215,6 +224,15 @@ def run_execute(
     return run
 
 
+def _print_meta(file: ImportFile, options: dict) -> PrintMeta:
+    """Where the file was printed: as the command resolved it, or for an
+    upload what its name says (交城报_20201020_03.pdf)."""
+    given = options.get("print", {}).get(str(file.order))
+    if given is not None:
+        return from_values(given)
+    return from_path(PurePath(file.filename))
+
+
 def _import_file(file: ImportFile, options: dict, issue_date) -> FileOutcome:
     result = None
     try:
@@ -226,6 +244,7 @@ def _import_file(file: ImportFile, options: dict, issue_date) -> FileOutcome:
             issue_date=issue_date,
             publish=bool(options.get("publish")),
             replace=bool(options.get("replace")),
+            meta=_print_meta(file, options),
         )
     except services.PageImportError as exc:
         file.status, file.error = ImportFile.Status.FAILED, str(exc)

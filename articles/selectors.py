@@ -41,7 +41,7 @@ def _public_article_queryset() -> QuerySet:
     """A published article with everything its page and the API show."""
     return (
         Article.objects.published()
-        .select_related("page")
+        .select_related("page", "page__issue")
         .prefetch_related(
             Prefetch(
                 "bylines",

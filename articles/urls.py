@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import api, feeds, views
+from . import api, feeds, views, views_print
 
 app_name = "articles"
 cached = views.public_cache  # feeds are lists: cached and versioned like them
@@ -33,6 +33,24 @@ urlpatterns = [
     path("archive/", views.archive, name="archive"),
     path("archive/<int:year>/", views.archive, name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.archive, name="archive_month"),
+    path("issues/", views_print.issue_index, name="issue_index"),
+    path(
+        "issues/<slugtext:publication>/",
+        views_print.issue_calendar,
+        name="issue_calendar",
+    ),
+    path(
+        "issues/<slugtext:publication>/<int:year>/",
+        views_print.issue_calendar,
+        name="issue_calendar_year",
+    ),
+    path(
+        "issues/<slugtext:publication>/<slugtext:day>/",
+        views_print.issue_detail,
+        name="issue_detail",
+    ),
+    path("pages/<int:pk>/", views_print.page_detail, name="page_detail"),
+    path("on-this-day/", views_print.on_this_day, name="on_this_day"),
     path("feeds/latest.rss", cached(feeds.LatestFeed()), name="feed_latest"),
     path(
         "feeds/latest.atom",
@@ -75,4 +93,8 @@ urlpatterns = [
     ),
     path("api/articles/", api.article_list, name="api_articles"),
     path("api/articles/<int:pk>/", api.article_detail, name="api_article"),
+    path("api/issues/", api.issue_list, name="api_issues"),
+    path("api/pages/<int:pk>/", api.page_detail, name="api_page"),
+    path("api/schema/", api.schema, name="api_schema"),
+    path("api/", api.schema_page, name="api_docs"),
 ]

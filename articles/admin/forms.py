@@ -86,7 +86,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label="版面文件（.txt，可多选）")
+    files = MultipleFileField(label="版面文件（.txt 或 .pdf，可多选）")
     publication = forms.CharField(
         label="报纸", max_length=100, required=False, help_text="如 交城报"
     )

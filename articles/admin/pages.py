@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from .. import runs, services
+from ..admin_print import PagePrintForm, PagePrintMixin
 from ..models import Article, Caption, Page
 from .base import (
     TABULAR,
@@ -53,24 +54,36 @@ class PageCaptionInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(ServiceDeleteMixin, admin.ModelAdmin):
+class PageAdmin(PagePrintMixin, ServiceDeleteMixin, admin.ModelAdmin):
     list_display = [
         "filename",
         "publication",
         "issue_date",
-        "page_label",
+        "page_number",
+        "page_name",
         "article_count",
         "imported_at",
     ]
     list_filter = ["publication", "issue_date"]
     search_fields = ["filename", "publication", "sha256"]
     date_hierarchy = "imported_at"
-    readonly_fields = ["sha256", "imported_at", "leftover_list", "raw_text_view"]
+    readonly_fields = [
+        "sha256",
+        "imported_at",
+        "leftover_list",
+        "raw_text_view",
+        "original_link",
+    ]
+    form = PagePrintForm
     fields = [
         "filename",
         "publication",
         "issue_date",
-        "page_label",
+        "issue_number",
+        "page_number",
+        "page_name",
+        "original_upload",
+        "original_link",
         "sha256",
         "imported_at",
         "leftover_list",

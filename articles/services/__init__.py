@@ -60,6 +60,7 @@ from .pages import (
     page_import,
     page_preview,
     page_save,
+    page_text,
 )
 
 __all__ = [
@@ -99,6 +100,7 @@ __all__ = [
     "page_headline_lines",
     "page_import",
     "page_preview",
+    "page_text",
     "page_save",
     "place_merge",
     "program_merge",

@@ -146,9 +146,11 @@ def article_publish(*, article: Article, user) -> Article:
     with transaction.atomic():
         article.status = Article.Status.PUBLISHED
         if article.pub_date is None:
+            # An article from a page has the page's date or none (日期不详);
+            # one written in the admin is dated the day it is published.
             article.pub_date = (
-                article.page.issue_date if article.page else None
-            ) or timezone.localdate()
+                article.page.issue_date if article.page else timezone.localdate()
+            )
         return _saved(article, user, "发布", ["status", "pub_date"])
 
 

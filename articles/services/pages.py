@@ -8,15 +8,15 @@ from datetime import date
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from people.models import Byline, Person
 from people.services import person_get_or_create
 
-from .. import pagetext, reprints, search
+from .. import issues, pagetext, reprints, search
 from ..importing import DecodeError, ParsedPage, decode, parse_page
 from ..importing.codes import CodedError
 from ..models import Article, Caption, Page, Place, Program
+from ..printmeta import PrintMeta
 from .articles import article_slug_for
 from .common import find_or_create, public_changed, public_grew, require
 from .entities import program_find_or_create
@@ -71,10 +71,20 @@ def page_decode(*, raw: bytes, filename: str) -> tuple[str, list[str]]:
     return decoded.text, warnings
 
 
+def page_text(*, raw: bytes, filename: str) -> tuple[str, list[str]]:
+    """A page file's text: decoded text, or a PDF's text layer."""
+    if issues.original_kind(raw) != ".pdf":
+        return page_decode(raw=raw, filename=filename)
+    try:
+        return issues.page_text_from_pdf(raw=raw, filename=filename), []
+    except issues.OriginalError as exc:
+        raise PageImportError(str(exc), exc.code) from exc
+
+
 def page_preview(*, raw: bytes, filename: str) -> tuple[ParsedPage, list[str]]:
     """Parse a page without saving anything (the admin's import preview);
     with the warnings the import would give."""
-    text, warnings = page_decode(raw=raw, filename=filename)
+    text, warnings = page_text(raw=raw, filename=filename)
     return parse_page(text, gazetteer=gazetteer_current()), warnings
 
 
@@ -212,16 +222,23 @@ def page_import(
     issue_date: date | None = None,
     publish: bool = False,
     replace: bool = False,
+    meta: PrintMeta | None = None,
 ) -> PageImportResult:
     """Import one page file: all of it or nothing.
 
     The same bytes twice are skipped ("already imported").  With `replace`,
     a page imported before (same bytes, or same file name and publication)
     is parsed again: its articles that no one edited are replaced, edited
-    ones are kept and reported.
+    ones are kept and reported.  `meta` says where the page was printed
+    (publication, date, 期号, 版次, 版名; see printmeta.py); a PDF is kept as
+    the page's original with a picture of it.
     """
+    meta = PrintMeta(publication=publication, issue_date=issue_date).over(
+        meta or PrintMeta()
+    )
+    publication, issue_date = meta.publication, meta.issue_date
     sha = hashlib.sha256(raw).hexdigest()
-    text, warnings = page_decode(raw=raw, filename=filename)
+    text, warnings = page_text(raw=raw, filename=filename)
     text_hash = pagetext.text_hash(text)
     existing = Page.objects.filter(sha256=sha).first()
     if existing and not replace:
@@ -326,7 +343,8 @@ def page_import(
                     byline_text=item.byline_text[:300],
                     kind=item.kind,
                     status=status,
-                    pub_date=issue_date or (timezone.localdate() if publish else None),
+                    # The print date, or none: never the day of the import.
+                    pub_date=page.issue_date,
                     page=page,
                     position=item.position,
                     flags=item.flags,
@@ -366,6 +384,12 @@ def page_import(
                 position=caption.position,
             )
             result.captions += 1
+        # The import says itself what the public sees change (below).
+        issues.page_set_print(page=page, meta=meta, keep=bool(existing), announce=False)
+        if issues.original_kind(raw) == ".pdf":
+            issues.page_attach_original(
+                page=page, raw=raw, filename=filename, announce=False
+            )
         search.index_articles(articles=result.articles)
         reprints.reprints_index(articles=result.articles)
         if existing:

@@ -38,6 +38,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compressed responses, and an ETag on each so a client that has the
+    # page gets a 304 (feeds, sitemap and API also send Last-Modified).
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,6 +150,12 @@ TASKS = {
 # interrupted, with its files not done.
 NEWSROOM_RUN_STALE_SECONDS = int(os.environ.get("NEWSROOM_RUN_STALE_SECONDS", "120"))
 
+# Page originals (PDF, scans) and their rendered pictures.  Local disk by
+# default, served by the web server (or by `runserver` in development); see
+# the README for object storage with django-storages.
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+
 # Tag slugs keep their Chinese characters: /tags/扶贫/ reads better than a
 # transliteration and is what readers type.
 TAGGIT_CASE_INSENSITIVE = True
@@ -197,6 +207,10 @@ NEWSROOM_LISTING_DELAY = int(os.environ.get("NEWSROOM_LISTING_DELAY", "5"))
 
 # Page files larger than this are refused: a real page is 10-60 KB of text.
 NEWSROOM_MAX_PAGE_BYTES = int(os.environ.get("NEWSROOM_MAX_PAGE_BYTES", 2_000_000))
+# A PDF or scan of a printed page is larger: a few MB.
+NEWSROOM_MAX_ORIGINAL_BYTES = int(
+    os.environ.get("NEWSROOM_MAX_ORIGINAL_BYTES", 50_000_000)
+)
 
 LOGGING = {
     "version": 1,

@@ -30,3 +30,7 @@ def editor_client(client, editor):
 def reviewer_client(client, reviewer):
     client.force_login(reviewer)
     return client
+
+
+# The year of printed pages the print tests use.
+from tests.print.conftest import printed_pages, year_tree  # noqa: E402, F401

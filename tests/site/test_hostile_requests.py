@@ -94,6 +94,15 @@ def public_urls() -> list[str]:
         "/sitemap.xml",
         "/robots.txt",
         "/api/articles/?q=交城",
+        "/issues/",
+        "/issues/交城报/",
+        article.page.issue.get_absolute_url(),
+        article.page.get_absolute_url(),
+        "/on-this-day/",
+        "/api/issues/",
+        f"/api/pages/{article.page_id}/",
+        "/api/schema/",
+        "/api/",
         f"/api/articles/{article.pk}/",
     ]
 

@@ -3,20 +3,32 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import runs
+from articles import printmeta, runs
 from articles.management.progress import Progress
 from articles.models import ImportFile
 
 
 class Command(BaseCommand):
-    help = "导入版面文本文件（.txt），拆分为稿件。Import page text files and split them into articles."
+    help = (
+        "导入版面文件（.txt 文本或 .pdf），拆分为稿件；目录按子目录逐层导入。"
+        "报纸、日期、期号、版次、版名依次取自命令参数、文件旁的 manifest.csv/json、"
+        "路径与文件名（如 交城报/2020-10-20/03.txt、交城报_20201020_03.pdf）。"
+        "Import page files (.txt or .pdf) and split them into articles."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", help="版面文件或包含 .txt 文件的目录")
-        parser.add_argument("--publication", default="", help="报纸名称，如 交城报")
+        parser.add_argument(
+            "paths", nargs="+", help="版面文件，或包含 .txt/.pdf 文件的目录（含子目录）"
+        )
+        parser.add_argument(
+            "--publication", default="", help="报纸名称，如 交城报（覆盖清单和文件名）"
+        )
         parser.add_argument(
             "--date", dest="issue_date", default=None, help="出版日期 YYYY-MM-DD"
         )
+        parser.add_argument("--issue-number", default="", help="期号")
+        parser.add_argument("--page-number", default=None, help="版次，如 3")
+        parser.add_argument("--page-name", default="", help="版名，如 要闻")
         parser.add_argument(
             "--publish", action="store_true", help="直接发布新稿件（默认进入待审）"
         )
@@ -36,9 +48,29 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--date 应为 YYYY-MM-DD 格式：{issue_date}"
                 ) from exc
-        files = self._collect(paths)
-        if not files:
-            raise CommandError("没有找到 .txt 版面文件：" + "，".join(paths))
+        try:
+            page_number = printmeta.parse_page_number(options.get("page_number"))
+        except ValueError as exc:
+            raise CommandError(f"--page-number：{exc}") from exc
+        resolver = printmeta.Resolver(
+            printmeta.PrintMeta(
+                publication=publication,
+                issue_date=issue_date,
+                issue_number=options.get("issue_number") or "",
+                page_number=page_number,
+                page_name=options.get("page_name") or "",
+            )
+        )
+        found = self._collect(paths)
+        if not found:
+            raise CommandError("没有找到 .txt 或 .pdf 版面文件：" + "，".join(paths))
+        # Every manifest is read before anything is imported: a typo in one
+        # stops the run before half a year is in.
+        try:
+            print_meta = [resolver.meta_for(path, root) for path, root in found]
+        except printmeta.ManifestError as exc:
+            raise CommandError(str(exc)) from exc
+        files = [path for path, _ in found]
         totals = dict(
             pages=0, articles=0, captions=0, flagged=0, skipped=0, failed=0, kept=0
         )
@@ -53,6 +85,7 @@ class Command(BaseCommand):
             issue_date=issue_date,
             publish=publish,
             replace=replace,
+            print_meta=print_meta,
         )
 
         def on_file(outcome):
@@ -96,14 +129,20 @@ class Command(BaseCommand):
         if totals["failed"]:
             raise CommandError(f"{totals['failed']} 个文件导入失败", returncode=1)
 
-    def _collect(self, paths: list[str]) -> list[Path]:
-        files: list[Path] = []
+    def _collect(self, paths: list[str]) -> list[tuple[Path, Path]]:
+        """Each file with the folder it was found under (where manifests
+        are looked for); a year's tree of issue folders in one run."""
+        files: list[tuple[Path, Path]] = []
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                files.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+                files.extend(
+                    (p, path)
+                    for p in sorted(path.rglob("*"))
+                    if p.is_file() and p.suffix.lower() in (".txt", ".pdf")
+                )
             elif path.exists():
-                files.append(path)
+                files.append((path, path.parent))
             else:
                 raise CommandError(f"找不到文件或目录：{raw}")
         return files
