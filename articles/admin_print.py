@@ -55,9 +55,10 @@ class PagePrintMixin:
 
     original_link.short_description = "原版文件"
 
-    def save_model(self, request, obj, form, change):
+    def save_print(self, request, obj, form):
+        """After the page's own fields are saved: its print details through
+        the issues services (a corrected date reaches its articles)."""
         data = form.cleaned_data
-        super().save_model(request, obj, form, change)
         issues.page_set_print(
             page=obj,
             meta=PrintMeta(

@@ -95,6 +95,7 @@ class PageAdmin(PagePrintMixin, ServiceDeleteMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.page_save(page=obj, user=request.user)
+        self.save_print(request, obj, form)
 
     def delete_service(self, obj, user):
         services.page_delete(page=obj, user=user)
