@@ -173,23 +173,38 @@ def _kickers_matching_nothing(candidates: list[Candidate], matcher) -> list:
     """A short line straight above a headline with its 副题 that no body
     shares a word with is that headline's 引题 (a column's label such as
     新春走基层), not a headline of its own."""
-    out: list[Candidate] = []
-    for cand in candidates:
-        prev = out[-1] if out else None
+
+    def take_kicker(prev: Candidate, cand: Candidate) -> bool:
         if (
-            prev is not None
-            and cand.subtitle
+            cand.subtitle
             and not cand.kicker
             and not prev.subtitle
             and not prev.bylines
             and not prev.kicker
             and len(prev.lines) == 1
-            and prev.zone == cand.zone
-            and 0 < cand.first_line - prev.last_line <= 2
             and visual_length(prev.headline) <= KICKER_MAX
             and max(matcher.scores(prev.headline), default=0.0) < WEAK_MATCH
         ):
             cand.kicker = prev.headline
+            return True
+        return False
+
+    return _fold_neighbours(candidates, take_kicker)
+
+
+def _fold_neighbours(candidates: list[Candidate], fold) -> list[Candidate]:
+    """Walk the candidates in print order; where `fold(prev, cand)` takes the
+    line printed just above (same headline area, at most one blank line
+    between) into `cand`, the two become one.  Orders are renumbered."""
+    out: list[Candidate] = []
+    for cand in candidates:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.zone == cand.zone
+            and 0 < cand.first_line - prev.last_line <= 2
+            and fold(prev, cand)
+        ):
             out[-1] = cand
             continue
         out.append(cand)
@@ -208,47 +223,38 @@ def _join_wrapped_headlines(candidates: list[Candidate], matcher) -> list[Candid
     lines are one headline when both point to the same body (neither fits
     another body better) and, read together, they fit it at least as well:
     two headlines of their own point to two bodies."""
-    out: list[Candidate] = []
-    for cand in candidates:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.zone == cand.zone
-            and not prev.subtitle
-            and not prev.bylines
-            and not cand.kicker
-            and 0 < cand.first_line - prev.last_line <= 2
-        ):
-            first = matcher.scores(prev.match_text())
-            second = matcher.scores(cand.match_text())
-            both = matcher.scores(
-                " ".join(
-                    p
-                    for p in (prev.kicker, prev.headline + cand.headline, cand.subtitle)
-                    if p
-                )
+
+    def join(prev: Candidate, cand: Candidate) -> bool:
+        if prev.subtitle or prev.bylines or cand.kicker:
+            return False
+        first = matcher.scores(prev.match_text())
+        second = matcher.scores(cand.match_text())
+        both = matcher.scores(
+            " ".join(
+                p
+                for p in (prev.kicker, prev.headline + cand.headline, cand.subtitle)
+                if p
             )
-            j = _best(both)
-            if (
-                both[j] >= HEADLINE_THRESHOLD
-                # Each half has words of its own in that body…
-                and min(first[j], second[j]) >= WRAPPED_HALF_SCORE
-                # …and fits no other body better.
-                and first[j] >= max(first) - 0.01
-                and second[j] >= max(second) - 0.01
-            ):
-                if reads_on(prev.lines[-1].text, cand.lines[0].text):
-                    cand.lines = [*prev.lines, *cand.lines]  # cut mid-word
-                    cand.before = [*prev.before, *cand.before]
-                else:  # two phrases: 念好“五字诀” 丰富“主题党日”内涵
-                    cand.before = [prev.headline, *cand.before]
-                cand.kicker = prev.kicker
-                out[-1] = cand
-                continue
-        out.append(cand)
-    for order, cand in enumerate(out):
-        cand.order = order
-    return out
+        )
+        j = _best(both)
+        if not (
+            both[j] >= HEADLINE_THRESHOLD
+            # Each half has words of its own in that body…
+            and min(first[j], second[j]) >= WRAPPED_HALF_SCORE
+            # …and fits no other body better.
+            and first[j] >= max(first) - 0.01
+            and second[j] >= max(second) - 0.01
+        ):
+            return False
+        if reads_on(prev.lines[-1].text, cand.lines[0].text):
+            cand.lines = [*prev.lines, *cand.lines]  # cut mid-word
+            cand.before = [*prev.before, *cand.before]
+        else:  # two phrases: 念好“五字诀” 丰富“主题党日”内涵
+            cand.before = [prev.headline, *cand.before]
+        cand.kicker = prev.kicker
+        return True
+
+    return _fold_neighbours(candidates, join)
 
 
 def suggest_headline(body: str) -> str:
