@@ -15,6 +15,11 @@ Two sources, in this order:
    the parent).  A town or county the data does not hold counts only right
    after its parent, before a known village, or as a former one (原某某乡).
    Category words (文明村, “网红村”, 美丽村庄) are no place.
+
+Longer than the ~400 lines a module keeps to: matching known names, cutting
+rule-found villages at real boundaries and choosing the parent are one
+procedure over one index, read top to bottom; split, each part would need
+the others' internals.
 """
 
 import re

@@ -1,5 +1,9 @@
 """Importing a page file: decode, parse, and store its articles, captions,
-bylines, places, programs and tags — all of it or nothing."""
+bylines, places, programs and tags — all of it or nothing.
+
+Just over the ~400 lines a module keeps to: `page_import` is one
+transaction from bytes to stored page, and the helpers it alone uses
+(people, places, programs, tags for one page) stand beside it."""
 
 import hashlib
 from dataclasses import dataclass, field
