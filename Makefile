@@ -26,7 +26,7 @@ migrate: install
 run: migrate
 	$(PY) manage.py load_gazetteer
 	$(PY) manage.py import_pages fixtures/pages --publish
-	$(PY) manage.py create_demo_staff
+	$(PY) manage.py create_demo_staff --address $(HOST):$(PORT)
 	# The import worker runs beside the web server and stops with it.
 	$(PY) manage.py db_worker --no-reload & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
