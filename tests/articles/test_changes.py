@@ -1,8 +1,15 @@
 """The re-import diff (articles/changes.py): plain functions over
 snapshots, no database."""
 
-from articles.changes import ADDED, CHANGED, KEPT, REMOVED, article_changes
-from articles.changes import labelled, paragraph_diff
+from articles.changes import (
+    ADDED,
+    CHANGED,
+    KEPT,
+    REMOVED,
+    article_changes,
+    labelled,
+    paragraph_diff,
+)
 
 
 def snap(position, headline, body, **extra):

@@ -334,8 +334,9 @@ def changed_page() -> str:
 
 def replace_and_report(editor_client, folder, text):
     (folder / "a.txt").write_text(text, "utf-8")
-    run_command(str(folder), replace=True)
+    out, _ = run_command(str(folder), replace=True)
     run = ImportRun.objects.order_by("-id").first()
+    run.out = out
     assert run.files.get().status == ImportFile.Status.REPLACED
     html = editor_client.get(
         reverse("admin:articles_importrun_change", args=[run.pk])
@@ -355,6 +356,7 @@ def test_replace_run_report_shows_what_changed_per_article(editor_client, tmp_pa
     changes = run.files.get().changes
     assert changes["unchanged"] == 1  # 水利站助力春耕灌溉
     assert [a["change"] for a in changes["articles"]] == ["changed", "kept"]
+    assert "a.txt：稿件有变化 1 篇，未变 1 篇" in run.out
 
     assert 'id="run-changes"' in html
     assert "标题" in html and "城关镇举办第一届农民运动会" in html
@@ -380,5 +382,6 @@ def test_replace_with_an_unchanged_page_lists_no_changes(editor_client, tmp_path
     run_command(str(folder))
     run, html = replace_and_report(editor_client, folder, THREE_ARTICLES)
     assert run.files.get().changes == {"unchanged": 3, "articles": []}
+    assert "a.txt：稿件有变化 0 篇，未变 3 篇" in run.out
     assert 'id="run-changes"' not in html and "<ins>" not in html
     assert "稿件无变化" in html
