@@ -385,3 +385,93 @@ def test_replace_with_an_unchanged_page_lists_no_changes(editor_client, tmp_path
     assert "a.txt：稿件有变化 0 篇，未变 3 篇" in run.out
     assert 'id="run-changes"' not in html and "<ins>" not in html
     assert "稿件无变化" in html
+
+
+# --- done when: a large upload ------------------------------------------------
+
+
+def test_upload_of_300_pages_queues_shows_progress_and_a_second_run_skips_all(
+    editor_client, tmp_path, monkeypatch
+):
+    # 300 different pages (a month and a half of a four-page paper).
+    folder = write_pages(tmp_path / "pages", 300)
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == 300
+
+    def upload():
+        return editor_client.post(
+            reverse("admin:articles_page_import"),
+            {
+                "files": [
+                    SimpleUploadedFile(name, (folder / name).read_bytes())
+                    for name in names
+                ],
+                "publication": "交城报",
+            },
+        )
+
+    parsed = {"n": 0}
+    real_parse = services.pages.parse_page
+
+    def counting_parse(*args, **kwargs):
+        parsed["n"] += 1
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(services.pages, "parse_page", counting_parse)
+    response = upload()
+    # The request stores the files and queues the run; it imports nothing.
+    assert response.status_code == 302
+    run = ImportRun.objects.get(source=ImportRun.Source.UPLOAD)
+    assert response["Location"] == reverse(
+        "admin:articles_importrun_change", args=[run.pk]
+    )
+    assert parsed["n"] == 0 and Page.objects.count() == 0
+    assert run.status == ImportRun.Status.QUEUED and run.files.count() == 300
+    progress_url = reverse("admin:articles_importrun_progress", args=[run.pk])
+    progress = editor_client.get(progress_url).json()
+    assert (progress["done"], progress["total"], progress["finished"]) == (
+        0,
+        300,
+        False,
+    )
+
+    # What the report page polls while the worker runs: pages done / total
+    # and the file at hand, read half way through.
+    seen = []
+    real_import_file = runs._import_file
+
+    def import_file_and_poll(file, *args):
+        if file.order == 150:
+            seen.append(editor_client.get(progress_url).json())
+        return real_import_file(file, *args)
+
+    monkeypatch.setattr(runs, "_import_file", import_file_and_poll)
+    assert work_the_queue() == 1
+    (half,) = seen
+    assert (half["done"], half["total"]) == (150, 300)
+    assert half["status"] == "running" and half["finished"] is False
+    assert half["current_file"] == names[150] and half["errors"] == []
+
+    progress = editor_client.get(progress_url).json()
+    assert (progress["done"], progress["total"], progress["finished"]) == (
+        300,
+        300,
+        True,
+    )
+    assert Page.objects.count() == 300
+    report = editor_client.get(response["Location"]).content.decode()
+    assert "已完成" in report and "共 300：已导入 300" in report
+    assert 'id="run-progress"' not in report
+
+    # The same folder again, uploaded and from the command: every page
+    # skipped, nothing new.
+    articles = Article.objects.count()
+    response = upload()
+    again = ImportRun.objects.filter(source=ImportRun.Source.UPLOAD).latest("id")
+    assert again.pk != run.pk and work_the_queue() == 1
+    assert runs.run_counts(again)["skipped"] == 300
+    report = editor_client.get(response["Location"]).content.decode()
+    assert "已跳过 300" in report
+    out, _ = run_command(str(folder))
+    assert "pages=0" in out and "skipped=300" in out
+    assert Page.objects.count() == 300 and Article.objects.count() == articles
