@@ -142,10 +142,9 @@ def _field_changes(old: dict, new: dict) -> list[dict]:
             fields.append(
                 {"field": name, "old": old.get(name) or "", "new": new.get(name) or ""}
             )
-    if old.get(BODY, "") != new.get(BODY, ""):
-        fields.append(
-            {"field": BODY, "paragraphs": paragraph_diff(old.get(BODY, ""), new[BODY])}
-        )
+    before, after = old.get(BODY, ""), new.get(BODY, "")
+    if before != after:
+        fields.append({"field": BODY, "paragraphs": paragraph_diff(before, after)})
     for name in LIST_FIELDS:
         before, after = Counter(old.get(name, [])), Counter(new.get(name, []))
         if before != after:
