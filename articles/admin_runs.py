@@ -122,9 +122,9 @@ class ImportRunAdmin(admin.ModelAdmin):
             "files": run.files.select_related("page").order_by("order", "id"),
             "changed_files": [
                 (file, changes.labelled(file.changes))
-                for file in run.files.filter(status=ImportFile.Status.REPLACED)
-                .exclude(changes={})
-                .order_by("order", "id")
+                for file in run.files.filter(
+                    status=ImportFile.Status.REPLACED
+                ).order_by("order", "id")
                 if file.changes.get("articles")
             ],
             "failed": run.files.filter(status=ImportFile.Status.FAILED).order_by(
