@@ -569,6 +569,8 @@ class ImportFile(models.Model):
     captions = models.PositiveIntegerField("图片说明", default=0)
     flagged = models.PositiveIntegerField("待核查", default=0)
     kept_edited = models.PositiveIntegerField("保留已编辑", default=0)
+    # A replaced page: what changed, article by article (changes.py).
+    changes = models.JSONField("稿件变化", default=dict, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:

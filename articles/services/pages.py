@@ -16,7 +16,7 @@ from django.db.models import Q
 from people.models import Byline, Person
 from people.services import person_get_or_create
 
-from .. import issues, pagetext, reprints, search
+from .. import changes, issues, pagetext, reprints, search
 from ..importing import DecodeError, ParsedPage, decode, parse_page
 from ..importing.codes import CodedError
 from ..models import Article, Caption, Page, Place, Program
@@ -25,6 +25,7 @@ from .articles import article_slug_for
 from .common import find_or_create, public_changed, public_grew, require
 from .entities import program_find_or_create
 from .gazetteer import gazetteer_current, place_slug
+from .snapshots import article_snapshots
 
 
 class PageImportError(CodedError):
@@ -48,6 +49,8 @@ class PageImportResult:
     # What staff should know about the file though it imported (e.g.
     # control characters removed).
     warnings: list[str] = field(default_factory=list)
+    # A replaced page: what changed, article by article (changes.py).
+    changes: dict = field(default_factory=dict)
 
     @property
     def flagged(self) -> int:
@@ -272,12 +275,15 @@ def page_import(
             warnings=warnings,
         )
         kept_positions: set[int] = set()
+        before: list[dict] = []
         if existing:
             page = existing
             kept = list(page.articles.filter(is_edited=True))
             result.kept_edited = kept
             kept_positions = {a.position for a in kept}
             stale = page.articles.filter(is_edited=False)
+            # Read before they go, for the run report's diff.
+            before = article_snapshots(ids=list(stale.values_list("id", flat=True)))
             search.index_remove(article_ids=list(stale.values_list("id", flat=True)))
             stale.delete()
             page.captions.filter(
@@ -397,6 +403,14 @@ def page_import(
         search.index_articles(articles=result.articles)
         reprints.reprints_index(articles=result.articles)
         if existing:
+            result.changes = changes.article_changes(
+                old=before,
+                new=article_snapshots(ids=[a.pk for a in result.articles]),
+                kept=[
+                    {"id": a.pk, "title": str(a), "position": a.position}
+                    for a in result.kept_edited
+                ],
+            )
             transaction.on_commit(public_changed)
         elif publish:
             transaction.on_commit(public_grew)
