@@ -92,6 +92,8 @@ SCHEMAS = {
         **_list("ArticleSummary"),
         "required": ["count", "next", "previous", "results", "facets"],
     },
+    # (`read_as`: a pinyin q that found nothing as typed is searched as the
+    # Chinese it reads, e.g. jiaocheng → 交城; null otherwise.)
     "PageSource": {
         "type": "object",
         "required": ["id", "url", "publication", "date", "page_number", "page_name"],
@@ -145,6 +147,36 @@ SCHEMAS = {
         },
     },
     "IssueList": _list("Issue"),
+    "Suggestion": {
+        "type": "object",
+        "required": ["kind", "kind_label", "name", "detail", "url", "count"],
+        "properties": {
+            "kind": {"type": "string", "enum": ["person", "place", "program", "tag"]},
+            "kind_label": {
+                "type": "string",
+                "description": "人物、地名、政策项目、标签",
+            },
+            "name": {"type": "string"},
+            "detail": {"type": "string", "description": "地名的上级、人物的单位"},
+            "url": {"type": "string", "format": "uri"},
+            "count": {
+                "type": "integer",
+                "description": "已发布稿件数，与点开后的页面所示相同",
+            },
+        },
+    },
+    "SuggestionList": {
+        "type": "object",
+        "required": ["query", "suggestions"],
+        "properties": {
+            "query": {"type": "string"},
+            "suggestions": {
+                "type": "array",
+                "maxItems": 8,
+                "items": {"$ref": "#/components/schemas/Suggestion"},
+            },
+        },
+    },
 }
 
 
@@ -176,6 +208,14 @@ def schema(server: str) -> dict:
                         *_PAGING,
                     ],
                     "responses": _ok("ArticleList"),
+                }
+            },
+            "/api/suggest/": {
+                "get": {
+                    "summary": "输入提示：名称、别名或拼音（全拼或首字母）以所输入内容"
+                    "开头的人物、地名、政策项目和标签，按已发布稿件数排序",
+                    "parameters": [_filter("q", "已输入的文字（汉字、繁体或拼音）")],
+                    "responses": _ok("SuggestionList"),
                 }
             },
             "/api/articles/{id}/": {
