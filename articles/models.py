@@ -661,7 +661,13 @@ class NameKey(models.Model):
     class Meta:
         verbose_name = "读者检索名"
         verbose_name_plural = "读者检索名"
-        indexes = [models.Index(fields=["kind", "object_id"], name="namekey_entity")]
+        indexes = [
+            models.Index(fields=["kind", "object_id"], name="namekey_entity"),
+            # A prefix one letter long (`j`) matches a good share of all keys:
+            # walking the most-covered names first finds eight sooner than
+            # sorting every match.
+            models.Index(fields=["-article_count"], name="namekey_most_articles"),
+        ]
 
     def __str__(self):
         return f"{self.key} → {self.name}"

@@ -259,3 +259,24 @@ def test_rebuild_command_fills_names(db):
     NameKey.objects.all().delete()
     call_command("rebuild_search_index", stdout=open("/dev/null", "w"))
     assert NameKey.objects.filter(key="chongyang", article_count=1).exists()
+
+
+def test_publishing_imports_add_to_the_counts(client, gazetteer_db):
+    page = "本报讯 交城县西营镇新建扶贫车间，吸纳群众就业。（孙宝忠）\n"
+    services.page_import(raw=page.encode(), filename="a.txt", publish=True)
+    first = {s["name"]: s["count"] for s in suggested(client, "交城")}
+    assert first.get("交城县") == 1
+    again = page.replace("扶贫车间", "扶贫工厂")
+    services.page_import(raw=again.encode(), filename="b.txt", publish=True)
+    counts = {(s["kind"], s["name"]): s["count"] for s in suggested(client, "jc")}
+    assert counts[("place", "交城县")] == 2
+    for s in (
+        suggested(client, "交城") + suggested(client, "孙") + suggested(client, "x")
+    ):
+        assert client.get(s["url"]).context["result"].count == s["count"], s
+    # Replaced: counted again, not added to.
+    services.page_import(
+        raw=again.encode(), filename="b.txt", publish=True, replace=True
+    )
+    counts = {(s["kind"], s["name"]): s["count"] for s in suggested(client, "jc")}
+    assert counts[("place", "交城县")] == 2
