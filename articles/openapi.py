@@ -91,9 +91,15 @@ SCHEMAS = {
     "ArticleList": {
         **_list("ArticleSummary"),
         "required": ["count", "next", "previous", "results", "facets"],
+        "properties": {
+            **_list("ArticleSummary")["properties"],
+            "read_as": {
+                "type": ["string", "null"],
+                "description": "拼音检索词按原样没有结果时，按其读作的汉字检索"
+                "（如 jiaocheng → 交城）；否则为 null",
+            },
+        },
     },
-    # (`read_as`: a pinyin q that found nothing as typed is searched as the
-    # Chinese it reads, e.g. jiaocheng → 交城; null otherwise.)
     "PageSource": {
         "type": "object",
         "required": ["id", "url", "publication", "date", "page_number", "page_name"],

@@ -58,8 +58,11 @@ def remember_headline_words(titles: Iterable[str]) -> None:
     # Every time: a word already stored is one conflict ignored, and a
     # process-wide memory of stored words would outlive a rolled-back
     # transaction.
+    # Sorted: two imports adding the same words take their unique-index
+    # locks in one order, so neither can wait on the other in a cycle.
+    pairs = sorted({(k[:120], w) for w in words for k in name_keys(w)})
     HeadlineWord.objects.bulk_create(
-        [HeadlineWord(word=w, key=k[:120]) for w in words for k in name_keys(w)],
+        [HeadlineWord(word=w, key=k) for k, w in pairs],
         ignore_conflicts=True,
         batch_size=1000,
     )

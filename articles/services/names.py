@@ -162,7 +162,8 @@ def names_added(*, article_ids: Iterable[int]) -> None:
         if gained
         else set()
     )
-    for (kind, pk), n in gained.items():
+    # In one order, so two imports at once never wait on each other's rows.
+    for (kind, pk), n in sorted(gained.items()):
         if (kind, pk) in stored:
             # One UPDATE, atomic in the database: two imports at once both count.
             NameKey.objects.filter(kind=kind, object_id=pk).update(
@@ -194,7 +195,7 @@ def names_refresh(*, refs: Iterable[Ref]) -> None:
     for kind, pk in refs:
         by_kind.setdefault(kind, set()).add(pk)
     rows = []
-    for kind, ids in by_kind.items():
+    for kind, ids in sorted(by_kind.items()):
         NameKey.objects.filter(kind=kind, object_id__in=ids).delete()
         for entity in _LOOKUP[kind](ids):
             rows += _rows(kind, entity)
