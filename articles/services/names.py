@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Q
+from django.db.models import F
 from taggit.models import Tag, TaggedItem
 
 from people.models import Byline, Person
@@ -153,23 +153,30 @@ def names_added(*, article_ids: Iterable[int]) -> None:
         add((Kind.PLACE, pk) for pk in up)
         for found in (people, programs, tags):
             add(found.get(article_id, ()))
-    stored = (
-        set(
-            NameKey.objects.filter(
-                Q(*[Q(kind=k, object_id=pk) for k, pk in gained], _connector=Q.OR)
-            ).values_list("kind", "object_id")
+    by_kind: dict[str, set[int]] = {}
+    for kind, pk in gained:
+        by_kind.setdefault(kind, set()).add(pk)
+    stored: set[Ref] = set()
+    for kind, ids in sorted(by_kind.items()):  # the (kind, object_id) index
+        stored |= set(
+            NameKey.objects.filter(kind=kind, object_id__in=ids)
+            .values_list("kind", "object_id")
+            .distinct()
         )
-        if gained
-        else set()
-    )
-    # In one order, so two imports at once never wait on each other's rows.
-    for (kind, pk), n in sorted(gained.items()):
+    # One UPDATE per kind and increment, atomic in the database (two imports
+    # at once both count), in one order (neither waits on the other's rows).
+    steps: dict[tuple[str, int], list[int]] = {}
+    for (kind, pk), n in gained.items():
         if (kind, pk) in stored:
-            # One UPDATE, atomic in the database: two imports at once both count.
-            NameKey.objects.filter(kind=kind, object_id=pk).update(
-                article_count=F("article_count") + n
-            )
-    names_refresh(refs=set(gained) - stored)
+            steps.setdefault((kind, n), []).append(pk)
+    for (kind, n), ids in sorted(steps.items()):
+        NameKey.objects.filter(kind=kind, object_id__in=sorted(ids)).update(
+            article_count=F("article_count") + n
+        )
+    # An entity without rows had no published article counting for it (the
+    # rows are kept for every one that has): its count is what it gained.
+    new = set(gained) - stored
+    names_refresh(refs=new, known={ref: gained[ref] for ref in new})
 
 
 def _confirmed_parents(place_ids: set[int]) -> dict[int, int | None]:
@@ -189,8 +196,10 @@ def _confirmed_parents(place_ids: set[int]) -> dict[int, int | None]:
     return parent
 
 
-def names_refresh(*, refs: Iterable[Ref]) -> None:
-    """Count these entities again and store their keys (none unless public)."""
+def names_refresh(*, refs: Iterable[Ref], known: dict[Ref, int] | None = None) -> None:
+    """Count these entities again and store their keys (none unless public);
+    `known` gives counts the caller has already."""
+    known = known or {}
     by_kind: dict[str, set[int]] = {}
     for kind, pk in refs:
         by_kind.setdefault(kind, set()).add(pk)
@@ -198,7 +207,7 @@ def names_refresh(*, refs: Iterable[Ref]) -> None:
     for kind, ids in sorted(by_kind.items()):
         NameKey.objects.filter(kind=kind, object_id__in=ids).delete()
         for entity in _LOOKUP[kind](ids):
-            rows += _rows(kind, entity)
+            rows += _rows(kind, entity, known.get((kind, entity.pk)))
     NameKey.objects.bulk_create(rows, batch_size=1000)
 
 
@@ -257,8 +266,9 @@ def public_count(kind: str, slug: str) -> int:
     return articles_filtered({_PARAM[kind]: slug}).count()
 
 
-def _rows(kind: str, entity) -> list[NameKey]:
-    count = public_count(kind, entity.slug)
+def _rows(kind: str, entity, count: int | None = None) -> list[NameKey]:
+    if count is None:
+        count = public_count(kind, entity.slug)
     if not count:
         return []
     names = [entity.name]
