@@ -278,6 +278,12 @@ class ArticleAdmin(ArticleToolsMixin, ArticleAdminBase):
             reason="恢复旧版本" if restoring else "编辑",
         )
 
+    def save_related(self, request, form, formsets, change):
+        # The form's places, programs and tags are saved after the article:
+        # the public counts of what they name follow them (and the bylines).
+        with services.names_follow(article_ids=[form.instance.pk]):
+            super().save_related(request, form, formsets, change)
+
     def save_formset(self, request, form, formset, change):
         # Bylines and captions are part of the article's search text: their
         # services keep the index current (article_save did the article's).

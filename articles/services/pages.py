@@ -25,6 +25,7 @@ from .articles import article_slug_for
 from .common import find_or_create, public_changed, public_grew, require
 from .entities import program_find_or_create
 from .gazetteer import gazetteer_current, place_slug
+from .names import names_added, names_follow
 from .snapshots import article_snapshots
 
 
@@ -268,7 +269,11 @@ def page_import(
         ).first()
     parsed = parse_page(text, gazetteer=gazetteer_current())
     status = Article.Status.PUBLISHED if publish else Article.Status.REVIEW
-    with transaction.atomic():
+    # Counts readers see change only when published articles come or go;
+    # a new page only adds (names_added, below), a replaced one is counted
+    # again.
+    followed = list(existing.articles.values_list("pk", flat=True)) if existing else []
+    with transaction.atomic(), names_follow(article_ids=followed) as names:
         result = PageImportResult(
             filename=filename,
             status="replaced" if existing else "imported",
@@ -411,6 +416,10 @@ def page_import(
                     for a in result.kept_edited
                 ],
             )
+            names.articles.update(a.pk for a in result.articles)
+        elif publish:
+            names_added(article_ids=[a.pk for a in result.articles])
+        if existing:
             transaction.on_commit(public_changed)
         elif publish:
             transaction.on_commit(public_grew)
