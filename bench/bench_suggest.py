@@ -104,7 +104,9 @@ def main():
         f"{connection.vendor}: {args.entities} entities, {rows} NameKey rows, "
         f"filled in {time.perf_counter() - started:.1f} s"
     )
-    print(f"{'query':<16}{'typed':<10}{'found':>6}{'cold ms':>9}{'p50 ms':>8}{'p95 ms':>8}")
+    print(
+        f"{'query':<16}{'typed':<10}{'found':>6}{'cold ms':>9}{'p50 ms':>8}{'p95 ms':>8}"
+    )
     everything = []
     try:
         for label, q in QUERIES:
