@@ -151,3 +151,17 @@ class SearchBackend:
     def table_estimate(self, model) -> int | None:
         """The engine's idea of how many rows a whole table holds."""
         return None
+
+    # --- the server ------------------------------------------------------------------
+
+    def index_bytes(self) -> int | None:
+        """The search index's size on disk (rows, stored text, indexes);
+        None where the engine does not say."""
+        return None
+
+    def server_settings(self) -> dict | None:
+        """The engine's memory and planner settings that decide whether
+        searches are served from memory: `shared_buffers`,
+        `effective_cache_size` and `work_mem` in bytes, `jit` as a bool;
+        None for an engine without such settings (SQLite)."""
+        return None

@@ -370,3 +370,26 @@ class PostgresBackend(SearchBackend):
             )
             row = cursor.fetchone()
         return int(row[0]) if row else None
+
+    # --- the server ------------------------------------------------------------------
+
+    def index_bytes(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_total_relation_size('articles_searchchunk')")
+            return int(cursor.fetchone()[0])
+
+    def server_settings(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_size_bytes(current_setting('shared_buffers')), "
+                "pg_size_bytes(current_setting('effective_cache_size')), "
+                "pg_size_bytes(current_setting('work_mem')), "
+                "current_setting('jit')::boolean"
+            )
+            shared, cache, work, jit = cursor.fetchone()
+        return {
+            "shared_buffers": int(shared),
+            "effective_cache_size": int(cache),
+            "work_mem": int(work),
+            "jit": bool(jit),
+        }
