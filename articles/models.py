@@ -316,6 +316,12 @@ class Article(models.Model):
     )
     tags = TaggableManager("标签", blank=True)
     flags = models.JSONField("审核提示", default=list, blank=True)
+    # The search index's copy of where the article is, for the place
+    # filter: each of its places and the places above it through confirmed
+    # ones (the places whose filter finds it, as `descendant_ids` walks
+    # down), so a walk through the archive checks its own row instead of
+    # joining the links per article.  Kept by articles.search.index.
+    search_places = models.JSONField(default=list, editable=False)
     # Set when staff change an article, so a re-import (--replace) keeps it.
     is_edited = models.BooleanField("已人工编辑", default=False)
     # Optimistic locking: a save carrying an older version is refused.
@@ -325,7 +331,11 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
     # Every saved change: who, when, what (the admin shows diffs, restores).
-    history = HistoricalRecords(verbose_name="稿件修订", m2m_fields=[places, programs])
+    history = HistoricalRecords(
+        verbose_name="稿件修订",
+        m2m_fields=[places, programs],
+        excluded_fields=["search_places"],  # derived, not edited
+    )
 
     class Meta:
         verbose_name = "稿件"

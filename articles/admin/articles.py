@@ -258,6 +258,11 @@ class ArticleAdmin(ArticleToolsMixin, ArticleAdminBase):
             reason="恢复旧版本" if restoring else "编辑",
         )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The form saves places after the article (and its index).
+        services.article_places_saved(article=form.instance)
+
     def save_formset(self, request, form, formset, change):
         # Bylines and captions are part of the article's search text: their
         # services keep the index current (article_save did the article's).

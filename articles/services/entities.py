@@ -3,6 +3,7 @@ importer proposed, merging two names for one thing."""
 
 from django.db import transaction
 
+from .. import search
 from ..models import Article, Place, Program
 from .common import (
     INVALID,
@@ -45,6 +46,7 @@ def place_merge(*, keep: Place, remove: Place, user) -> Place:
         keep.is_confirmed = keep.is_confirmed or remove.is_confirmed
         keep.save()
         remove.delete()
+        search.index_places(places=[keep])
     return keep
 
 
@@ -71,6 +73,9 @@ def entity_confirm(*, obj: Place | Program, user) -> None:
     require(user, f"articles.change_{obj._meta.model_name}")
     obj.is_confirmed = True
     obj.save(update_fields=["is_confirmed"])
+    if isinstance(obj, Place):
+        # Its articles now count for the places above it too.
+        search.index_places(places=[obj])
     flag = (
         Article.Flag.NEW_PLACE if isinstance(obj, Place) else Article.Flag.NEW_PROGRAM
     )
@@ -85,8 +90,12 @@ def entity_reject(*, obj: Place | Program, user) -> None:
     with transaction.atomic():
         articles = list(obj.articles.all())
         if isinstance(obj, Place):
+            children = list(obj.children.all())
             obj.children.update(parent=obj.parent)
         obj.delete()
+        if isinstance(obj, Place):
+            search.index_article_places(article_ids=[a.pk for a in articles])
+            search.index_places(places=children)
         flag = (
             Article.Flag.NEW_PLACE
             if isinstance(obj, Place)
@@ -110,9 +119,24 @@ def entity_save(*, obj: Place | Program, user) -> Place | Program:
     action = "change" if obj.pk else "add"
     require(user, f"articles.{action}_{obj._meta.model_name}")
     with transaction.atomic():
+        moved = isinstance(obj, Place) and _place_moved(obj)
         obj.save()
+        if moved:
+            search.index_places(places=[obj])
         transaction.on_commit(public_changed)
     return obj
+
+
+def _place_moved(place: Place) -> bool:
+    """Did staff change where the place hangs, or whether it is confirmed
+    (what the place filter's copy depends on)?"""
+    if place.pk is None:
+        return False
+    stored = Place.objects.filter(pk=place.pk).values("parent_id", "is_confirmed")
+    return stored.first() != {
+        "parent_id": place.parent_id,
+        "is_confirmed": place.is_confirmed,
+    }
 
 
 def entity_delete(*, obj: Place | Program, user) -> None:

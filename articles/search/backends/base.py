@@ -116,6 +116,10 @@ class SearchBackend:
         ids = self.matching(query, ordered, kind=kind).values_list("pk", flat=True)
         return list(ids[offset : offset + size]), False
 
+    def in_place(self, articles: QuerySet, place_id: int) -> QuerySet:
+        """The articles whose `search_places` holds `place_id`."""
+        raise NotImplementedError
+
     def id_set(self, ids: list[int]) -> RawSQL:
         """Ids as a subquery of one parameter, for `pk__in=`.  A list of
         thousands of ids costs the driver more than the database: psycopg
