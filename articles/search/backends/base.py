@@ -109,12 +109,16 @@ class SearchBackend:
         size: int,
         bound: int,
         kind: str | None = None,
-    ) -> tuple[list[int], bool]:
+    ) -> tuple[list[int], bool, int | None]:
         """A page of the matches among the first `bound` articles of
-        `ordered`, and whether the walk stopped at `bound`.  Here: one
-        indexed query, never cut."""
+        `ordered`; whether the walk stopped at `bound`; and how many
+        articles it read to find them (the place of the last one in
+        `ordered`; `bound` when cut; None when it read them all, or where
+        the walk is an index query).  Matches over articles read is the
+        walk's own hit rate, from which the planner estimates a count.
+        Here: one indexed query, never cut."""
         ids = self.matching(query, ordered, kind=kind).values_list("pk", flat=True)
-        return list(ids[offset : offset + size]), False
+        return list(ids[offset : offset + size]), False, None
 
     def in_place(self, articles: QuerySet, place_id: int) -> QuerySet:
         """The articles whose `search_places` holds `place_id`."""

@@ -77,10 +77,20 @@ def _text_checks(query: ParsedQuery, kind: str | None, outer: str) -> tuple[str,
 
 @contextmanager
 def _planner_off(*methods: str):
-    """A transaction in which PostgreSQL's planner may not use `methods`."""
+    """A transaction in which PostgreSQL's planner may not use `methods`.
+    Inside an outer transaction this is a savepoint, which does not end a
+    SET LOCAL: the settings are put back on the way out, or every later
+    statement of that transaction (a test's, a facet count) would be
+    planned without them."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("; ".join(f"SET LOCAL enable_{m} = off" for m in methods))
-        yield
+        try:
+            yield
+        finally:
+            if not connection.needs_rollback:
+                cursor.execute(
+                    "; ".join(f"SET LOCAL enable_{m} TO DEFAULT" for m in methods)
+                )
 
 
 def _index_only():
@@ -239,8 +249,10 @@ class PostgresBackend(SearchBackend):
                 cursor.execute(definition)
 
     def analyze(self):
+        # The planner reads the lexeme statistics and both tables' sizes.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE articles_searchchunk")
+            cursor.execute("ANALYZE articles_searchchunk, articles_article")
+        _stats_cache.clear()
 
     # --- matching ----------------------------------------------------------------
 
@@ -289,22 +301,26 @@ class PostgresBackend(SearchBackend):
     def walk(self, ordered, query, *, offset, size, bound, kind=None):
         """Found by reading each article's text in date order — no index:
         for a term in a good share of the archive a page is found after a
-        few hundred articles."""
+        few hundred articles.  Each walked article is numbered as it is
+        read, so the last match's number says how many were read."""
         order = ordered.query.order_by
         inner, params = ordered.values("id", "pub_date")[:bound].query.sql_with_params()
         checks, check_params = _text_checks(query, kind, "w")
         direction = "DESC" if order and str(order[0]).startswith("-") else "ASC"
         sql = (
-            f"SELECT w.id FROM ({inner}) w WHERE {checks} "
+            "SELECT w.id, w.n FROM (SELECT i.id, i.pub_date, "
+            f"row_number() OVER () AS n FROM ({inner}) i) w WHERE {checks} "
             f"ORDER BY w.pub_date {direction}, w.id {direction} LIMIT %s OFFSET %s"
         )
         with self.walk_plan(), connection.cursor() as cursor:
             cursor.execute(sql, [*params, *check_params, size, offset])
-            ids = [row[0] for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+        ids = [row[0] for row in rows]
         if len(ids) == size:
-            return ids, False
+            return ids, False, rows[-1][1]
         # Short: either the matches ran out, or the walk stopped at `bound`.
-        return ids, ordered.order_by()[bound : bound + 1].exists()
+        cut = ordered.order_by()[bound : bound + 1].exists()
+        return ids, cut, bound if cut else None
 
     def in_place(self, articles, place_id):
         # jsonb containment, read from the row a walk reads anyway; a GIN
