@@ -228,6 +228,7 @@ def parallel_rebuild(workers: int) -> None:
 
     from django.db import connection
 
+    from articles import search
     from articles.models import Article
     from articles.search.backends import postgres
 
@@ -251,10 +252,8 @@ def parallel_rebuild(workers: int) -> None:
             done += n
             progress(done, len(ids))
     t0 = time.perf_counter()
-    with connection.cursor() as cursor:
-        for definition in indexes:
-            cursor.execute(definition)
-        cursor.execute("ANALYZE articles_searchchunk")
+    postgres.create_gin_indexes(indexes)
+    search.backend().analyze()
     print(f"\n  GIN indexes and ANALYZE: {time.perf_counter() - t0:.0f}s")
 
 
