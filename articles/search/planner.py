@@ -30,6 +30,7 @@ COUNT_MARGIN = 1.25
 COUNT_READ = 4_000  # … reading at most this many articles for it (rarer: fewer)
 WALK_SLACK = 4  # walk this many times the articles the estimate needs
 WALK_MIN = 5_000  # … but at least this many before giving up on it
+BASE_EXACT = 20_000  # filtered archives estimated smaller than this are counted
 
 
 def search_page(
@@ -103,6 +104,8 @@ def _search_page(base, query, sort: str, offset: int, size: int) -> SearchPage:
             return _walked_page(base, query, sort, offset, size, plan)
         except _WalkTooLong:
             return _listed_page(base, query, sort, offset, size, cap=None)
+    if plan.checks_each_article:
+        return _listed_page(base, query, sort, offset, size, cap=None, by_article=True)
     page = _listed_page(base, query, sort, offset, size, cap=EXACT_CAP)
     if page is not None:
         return page
@@ -116,13 +119,14 @@ def _search_page(base, query, sort: str, offset: int, size: int) -> SearchPage:
 
 
 def _listed_page(
-    base, query, sort: str, offset: int, size: int, cap
+    base, query, sort: str, offset: int, size: int, cap, by_article=False
 ) -> "SearchPage | None":
-    """A page from the full list of matches the index gives; None when
-    there are more than `cap`."""
-    matched = backend().matching(query, base)
+    """A page from the full list of matches the index gives (or, when
+    `by_article`, from checking the text of each article of a small
+    filtered archive); None when there are more than `cap`."""
+    matched = backend().matching(query, base, per_article=by_article)
     rows = matched.order_by().values_list("pk", "pub_date")
-    with backend().index_plan():
+    with backend().filter_plan() if by_article else backend().index_plan():
         rows = list(rows[: cap + 1] if cap else rows)
     if cap and len(rows) > cap:
         return None
@@ -213,6 +217,11 @@ class _Plan:
         self.base_total = self.total  # articles that pass them (estimated)
         if self.share is not None:
             self.base_total = backend().estimate_count(base) or 0
+            if self.base_total < BASE_EXACT and base.query.where:
+                # A narrow filter (a village, a person) is counted: cheap
+                # through its index, and the estimate of it can be far off.
+                counted = base.order_by().values("pk")[: BASE_EXACT + 1].count()
+                self.base_total = counted
             self.in_base = min(1.0, self.base_total / self.total)
 
     @property
@@ -226,13 +235,22 @@ class _Plan:
         listed?  Always without statistics: SQLite's walk is an index query."""
         return backend().walks_by_index or self.walk_beats_index(FACET_WALK)
 
+    @property
+    def checks_each_article(self) -> bool:
+        """Is the filtered archive smaller than the term's matches in the
+        whole archive?  Then reading each of its articles' text is cheaper
+        than listing the matches through the index."""
+        return self.share is not None and self.base_total < self.share * self.total
+
     def walk_beats_index(self, wanted: int) -> bool:
-        """Is walking to `wanted` matches cheaper than listing them all?
-        A tie goes to the walk: a share measured up to the cap is a lower
-        bound, so the walk can only be shorter and the list longer."""
+        """Is walking to `wanted` matches cheaper than listing them all (or
+        checking each article of a small filtered archive)?  A tie goes to
+        the walk: a share measured up to the cap is a lower bound, so the
+        walk can only be shorter and the list longer."""
         if self.share is None:
             return False
-        return wanted / self.hit_rate <= self.share * self.total
+        listing = min(self.share * self.total, self.base_total)
+        return wanted / self.hit_rate <= listing
 
 
 def _walked_page(base, query, sort: str, offset: int, size: int, plan) -> SearchPage:

@@ -139,6 +139,12 @@ class SearchBackend:
         yield
 
     @contextmanager
+    def filter_plan(self):
+        """Run the queries inside from the filters' side: each article that
+        passes them is checked on its own text."""
+        yield
+
+    @contextmanager
     def walk_plan(self):
         """Run the queries inside by walking articles in order."""
         yield

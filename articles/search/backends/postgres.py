@@ -358,6 +358,14 @@ class PostgresBackend(SearchBackend):
             yield
 
     @contextmanager
+    def filter_plan(self):
+        """The filters' own indexes (bitmap scans: the place list's GIN)
+        give the articles; each is checked by its rows' index, never a scan
+        or hash of every search row."""
+        with _planner_off("seqscan", "hashjoin", "mergejoin"):
+            yield
+
+    @contextmanager
     def walk_plan(self):
         """For a term in a large share of the archive, a page is found after
         a few dozen checks of each article's own chunks, while the GIN index
