@@ -85,11 +85,16 @@ def _planner_off(*methods: str):
     SET LOCAL: the settings are put back on the way out, or every later
     statement of that transaction (a test's, a facet count) would be
     planned without them."""
+    settings = [f"enable_{m}" for m in methods]
+    # Nor parallel workers: starting one takes longer (15–30 ms) than these
+    # statements run, and the lexeme function's cost (migration 0017)
+    # would otherwise make PostgreSQL plan one for a short list.
+    settings.append("max_parallel_workers_per_gather")
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("; ".join(f"SET LOCAL enable_{m} = off" for m in methods))
+        cursor.execute("; ".join(f"SET LOCAL {s} = 0" for s in settings))
         yield
         # (After an error the savepoint's rollback undoes them itself.)
-        cursor.execute("; ".join(f"SET LOCAL enable_{m} TO DEFAULT" for m in methods))
+        cursor.execute("; ".join(f"SET LOCAL {s} TO DEFAULT" for s in settings))
 
 
 def _index_only():
