@@ -320,14 +320,16 @@ class PostgresBackend(SearchBackend):
         for a term in a good share of the archive a page is found after a
         few hundred articles.  Each walked article is numbered as it is
         read, so the last match's number says how many were read."""
-        order = ordered.query.order_by
-        inner, params = ordered.values("id", "pub_date")[:bound].query.sql_with_params()
+        inner, params = ordered.values("id")[:bound].query.sql_with_params()
         checks, check_params = _text_checks(query, kind, "w")
-        direction = "DESC" if order and str(order[0]).startswith("-") else "ASC"
+        # No ORDER BY outside: PostgreSQL does not see that the numbered
+        # rows are still in date order and would sort all `bound` of them
+        # before the first came out (130 ms for 5,000).  The rows come out
+        # in the inner order: under walk_plan the text check can only be a
+        # nested loop, which keeps its outer side's order.
         sql = (
-            "SELECT w.id, w.n FROM (SELECT i.id, i.pub_date, "
-            f"row_number() OVER () AS n FROM ({inner}) i) w WHERE {checks} "
-            f"ORDER BY w.pub_date {direction}, w.id {direction} LIMIT %s OFFSET %s"
+            "SELECT w.id, w.n FROM (SELECT i.id, row_number() OVER () AS n "
+            f"FROM ({inner}) i) w WHERE {checks} LIMIT %s OFFSET %s"
         )
         with self.walk_plan(), connection.cursor() as cursor:
             cursor.execute(sql, [*params, *check_params, size, offset])
