@@ -19,7 +19,7 @@ from taggit.models import TaggedItem
 
 from people.models import Byline
 
-from . import visibility
+from . import search, visibility
 from .models import Article, Place
 
 FACET_TOP = 12  # values listed per facet (dates list them all)
@@ -90,10 +90,10 @@ def _filter_tag(queryset, name, value):
 
 def _filter_place(queryset, name, value):
     place = _lookup(visibility.place_get_public, value, "地点")
-    links = Article.places.through.objects.filter(
-        place_id__in=Place.objects.descendant_ids(place)
-    )
-    return queryset.filter(pk__in=links.values("article_id"))
+    # The search index's copy of each article's places with those above
+    # them: the same articles as joining the links of `descendant_ids`,
+    # checked on the article's own row as a walk reads it.
+    return search.in_place(queryset, place.pk)
 
 
 def _filter_person(queryset, name, value):

@@ -6,7 +6,6 @@ Longer than the ~400 lines a module keeps to, on purpose: Django finds an
 app's models in one `models` module, and these only declare fields,
 managers, Meta and labels, read one class at a time."""
 
-from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
@@ -316,6 +315,12 @@ class Article(models.Model):
     )
     tags = TaggableManager("标签", blank=True)
     flags = models.JSONField("审核提示", default=list, blank=True)
+    # The search index's copy of where the article is, for the place
+    # filter: each of its places and the places above it through confirmed
+    # ones (the places whose filter finds it, as `descendant_ids` walks
+    # down), so a walk through the archive checks its own row instead of
+    # joining the links per article.  Kept by articles.search.index.
+    search_places = models.JSONField(default=list, editable=False)
     # Set when staff change an article, so a re-import (--replace) keeps it.
     is_edited = models.BooleanField("已人工编辑", default=False)
     # Optimistic locking: a save carrying an older version is refused.
@@ -325,7 +330,11 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
     # Every saved change: who, when, what (the admin shows diffs, restores).
-    history = HistoricalRecords(verbose_name="稿件修订", m2m_fields=[places, programs])
+    history = HistoricalRecords(
+        verbose_name="稿件修订",
+        m2m_fields=[places, programs],
+        excluded_fields=["search_places"],  # derived, not edited
+    )
 
     class Meta:
         verbose_name = "稿件"
@@ -432,20 +441,20 @@ class Caption(models.Model):
 class SearchChunk(models.Model):
     """One indexed part of an article for full-text search: its headline
     block (kicker, headline, subtitle) or its body (body, captions, byline
-    names), as normalised text.  How each database indexes it (the
-    `vector` column on PostgreSQL, an FTS5 table on SQLite) is its backend's
+    names), as normalised text.  How each database indexes it (a GIN index
+    over the text's lexemes on PostgreSQL, an FTS5 table on SQLite) is its backend's
     business: see articles/search/backends/."""
 
     class Kind(models.TextChoices):
         TITLE = "title", "标题"
         BODY = "body", "正文"
 
+    # Indexed with kind (Meta.indexes), which serves lookups by article too.
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="search_chunks"
+        Article, on_delete=models.CASCADE, related_name="search_chunks", db_index=False
     )
     kind = models.CharField(max_length=5, choices=Kind.choices)
     text = models.TextField(default="", editable=False)
-    vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = "检索索引块"

@@ -280,9 +280,11 @@ class ArticleAdmin(ArticleToolsMixin, ArticleAdminBase):
 
     def save_related(self, request, form, formsets, change):
         # The form's places, programs and tags are saved after the article:
-        # the public counts of what they name follow them (and the bylines).
+        # the public counts of what they name follow them (and the bylines),
+        # and so does the place filter's copy of its places.
         with services.names_follow(article_ids=[form.instance.pk]):
             super().save_related(request, form, formsets, change)
+            services.article_places_saved(article=form.instance)
 
     def save_formset(self, request, form, formset, change):
         # Bylines and captions are part of the article's search text: their

@@ -15,7 +15,15 @@ from django.db.models import QuerySet
 from ..models import Article
 from .backends import backend
 from .highlight import highlight, snippet
-from .index import article_texts, index_articles, index_remove, rebuild
+from .index import (
+    article_texts,
+    index_article_places,
+    index_articles,
+    index_places,
+    index_remove,
+    place_paths,
+    rebuild,
+)
 from .planner import SearchPage, search_page
 from .query import ParsedQuery, QueryError, Term, make_term, normalize, parse_query
 
@@ -28,12 +36,16 @@ __all__ = [
     "backend",
     "highlight",
     "id_set",
+    "in_place",
+    "index_article_places",
     "index_articles",
+    "index_places",
     "index_remove",
     "make_term",
     "matching",
     "normalize",
     "parse_query",
+    "place_paths",
     "rebuild",
     "search_page",
     "snippet",
@@ -59,3 +71,9 @@ def matching(
 def id_set(ids: list[int]):
     """Ids as a subquery of one parameter, for `pk__in=` (see the backend)."""
     return backend().id_set(ids)
+
+
+def in_place(articles: QuerySet, place_id: int) -> QuerySet:
+    """The articles in the place or any confirmed place under it, from
+    their own rows (`Article.search_places`): no join per article."""
+    return backend().in_place(articles, place_id)

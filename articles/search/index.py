@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from ..importing.words import cut
-from ..models import Article, HeadlineWord, SearchChunk
+from ..models import Article, HeadlineWord, Place, SearchChunk
 from .backends import backend
 from .pinyin import name_keys
 from .query import normalize
@@ -44,6 +44,7 @@ def index_articles(*, articles: Iterable[Article]) -> None:
                 rows.append((article.pk, SearchChunk.Kind.BODY, body))
         backend().insert(rows)
         remember_headline_words(t for _, k, t in rows if k == SearchChunk.Kind.TITLE)
+        index_article_places(article_ids=ids)
 
 
 def remember_headline_words(titles: Iterable[str]) -> None:
@@ -70,6 +71,74 @@ def remember_headline_words(titles: Iterable[str]) -> None:
 
 def _all_han(word: str) -> bool:
     return all("\u3400" <= c <= "\u9fff" for c in word)
+
+
+def place_paths(article_ids: list[int]) -> dict[int, list[int]]:
+    """For each article, the places whose filter finds it: each of its
+    places, and above each the parents up to the first unconfirmed place
+    (inclusive of the parent it hangs from), as `Place.objects.descendant_ids`
+    walks down only through confirmed places."""
+    links = Article.places.through.objects.filter(article_id__in=article_ids)
+    by_article: dict[int, list[int]] = {pk: [] for pk in article_ids}
+    for article_id, place_id in links.values_list("article_id", "place_id"):
+        by_article[article_id].append(place_id)
+    tree: dict[int, tuple[int | None, bool]] = {}  # id → (parent, confirmed)
+    wanted = {pk for places in by_article.values() for pk in places}
+    while wanted:  # a level of the tree a query
+        found = Place.objects.filter(pk__in=wanted).values_list(
+            "pk", "parent_id", "is_confirmed"
+        )
+        for pk, parent, confirmed in found:
+            tree[pk] = (parent, confirmed)
+        wanted = {
+            parent
+            for parent, confirmed in (tree[pk] for pk in wanted if pk in tree)
+            if confirmed and parent and parent not in tree
+        }
+    paths = {}
+    for article_id, places in by_article.items():
+        path: list[int] = []
+        for node in places:
+            while node is not None and node not in path:
+                path.append(node)
+                parent, confirmed = tree.get(node, (None, False))
+                node = parent if confirmed else None
+        paths[article_id] = sorted(path)
+    return paths
+
+
+def index_article_places(*, article_ids: list[int]) -> None:
+    """Bring the place filter's copy (`Article.search_places`) up to date
+    for these articles, after their places changed."""
+    changed = []
+    stored = dict(
+        Article.objects.filter(pk__in=article_ids).values_list("pk", "search_places")
+    )
+    for pk, path in place_paths(list(stored)).items():
+        if stored[pk] != path:
+            changed.append(Article(pk=pk, search_places=path))
+    Article.objects.bulk_update(changed, ["search_places"], batch_size=1000)
+
+
+def index_places(*, places: Iterable[Place]) -> None:
+    """Bring the place filter's copy up to date for the articles in or under
+    `places`, after their confirmation or their parent changed (a merge, a
+    rejection, the gazetteer, staff's edit)."""
+    ids = {p.pk for p in places}
+    under = set()
+    while ids:  # every place below, confirmed or not: all may be stale
+        under |= ids
+        ids = (
+            set(Place.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
+            - under
+        )
+    article_ids = list(
+        Article.places.through.objects.filter(place_id__in=under)
+        .values_list("article_id", flat=True)
+        .distinct()
+    )
+    for start in range(0, len(article_ids), 2000):
+        index_article_places(article_ids=article_ids[start : start + 2000])
 
 
 def index_remove(*, article_ids: Iterable[int]) -> None:

@@ -13,13 +13,24 @@ from .backends import backend
 from .query import ParsedQuery
 
 COUNT_CAP = 10_000  # browsing: larger counts are the engine's estimate (PostgreSQL)
-EXACT_CAP = 5_000  # a query with more matches is "broad": walked, estimated count
+# A query with more matches is "broad": walked, its count estimated; up to
+# here the index lists (and counts) every match, so smaller counts are exact.
+EXACT_CAP = 10_000
 RANK_CAP = 500  # result sets up to this size are ranked on their text
 TITLE_CAP = 2_000  # headline hits of a broad query listed at least (grows with √N)
 FACET_CAP = 1_000  # facets of larger result sets count the newest this many
 FACET_WALK = 100  # broad searches: facets count the newest this many matches
+# Broad searches: the count is the hit rate of a walk to this many matches
+# (matches / articles read) times the articles passing the filters.  The
+# error of a rate from k matches is about 1/sqrt(k): 400 keeps 95% of
+# estimates within ±10%.
+COUNT_WALK = 400
+# An estimate this close to EXACT_CAP may hide a count below it: counted.
+COUNT_MARGIN = 1.25
+COUNT_READ = 4_000  # … reading at most this many articles for it (rarer: fewer)
 WALK_SLACK = 4  # walk this many times the articles the estimate needs
 WALK_MIN = 5_000  # … but at least this many before giving up on it
+BASE_EXACT = 20_000  # filtered archives estimated smaller than this are counted
 
 
 def search_page(
@@ -93,6 +104,8 @@ def _search_page(base, query, sort: str, offset: int, size: int) -> SearchPage:
             return _walked_page(base, query, sort, offset, size, plan)
         except _WalkTooLong:
             return _listed_page(base, query, sort, offset, size, cap=None)
+    if plan.checks_each_article:
+        return _listed_page(base, query, sort, offset, size, cap=None, by_article=True)
     page = _listed_page(base, query, sort, offset, size, cap=EXACT_CAP)
     if page is not None:
         return page
@@ -106,13 +119,14 @@ def _search_page(base, query, sort: str, offset: int, size: int) -> SearchPage:
 
 
 def _listed_page(
-    base, query, sort: str, offset: int, size: int, cap
+    base, query, sort: str, offset: int, size: int, cap, by_article=False
 ) -> "SearchPage | None":
-    """A page from the full list of matches the index gives; None when
-    there are more than `cap`."""
-    matched = backend().matching(query, base)
+    """A page from the full list of matches the index gives (or, when
+    `by_article`, from checking the text of each article of a small
+    filtered archive); None when there are more than `cap`."""
+    matched = backend().matching(query, base, per_article=by_article)
     rows = matched.order_by().values_list("pk", "pub_date")
-    with backend().index_plan():
+    with backend().filter_plan() if by_article else backend().index_plan():
         rows = list(rows[: cap + 1] if cap else rows)
     if cap and len(rows) > cap:
         return None
@@ -179,7 +193,7 @@ def _title_hits_newest(base, query, wanted: int, plan) -> list[int]:
         if len(query.terms) == 1:
             rate = max(rate, min(1.0, cap / plan.total) * plan.in_base)
         try:
-            return _walk(base, query, newest, 0, wanted, rate, kind=title)
+            return _walk(base, query, newest, 0, wanted, rate, kind=title)[0]
         except _WalkTooLong:
             return []
     # The listed term is in each candidate's headline block already.
@@ -200,8 +214,15 @@ class _Plan:
         self.share = backend().estimated_share(query)  # of all articles
         self.total = max(backend().article_total() or 1, 1)
         self.in_base = 1.0  # share of articles that pass the filters
+        self.base_total = self.total  # articles that pass them (estimated)
         if self.share is not None:
-            self.in_base = min(1.0, (backend().estimate_count(base) or 0) / self.total)
+            self.base_total = backend().estimate_count(base) or 0
+            if self.base_total < BASE_EXACT and base.query.where:
+                # A narrow filter (a village, a person) is counted: cheap
+                # through its index, and the estimate of it can be far off.
+                counted = base.order_by().values("pk")[: BASE_EXACT + 1].count()
+                self.base_total = counted
+            self.in_base = min(1.0, self.base_total / self.total)
 
     @property
     def hit_rate(self) -> float:
@@ -214,36 +235,84 @@ class _Plan:
         listed?  Always without statistics: SQLite's walk is an index query."""
         return backend().walks_by_index or self.walk_beats_index(FACET_WALK)
 
+    @property
+    def checks_each_article(self) -> bool:
+        """Is the filtered archive smaller than the term's matches in the
+        whole archive?  Then reading each of its articles' text is cheaper
+        than listing the matches through the index."""
+        return self.share is not None and self.base_total < self.share * self.total
+
     def walk_beats_index(self, wanted: int) -> bool:
-        """Is walking to `wanted` matches cheaper than listing them all?
-        A tie goes to the walk: a share measured up to the cap is a lower
-        bound, so the walk can only be shorter and the list longer."""
+        """Is walking to `wanted` matches cheaper than listing them all (or
+        checking each article of a small filtered archive)?  A tie goes to
+        the walk: a share measured up to the cap is a lower bound, so the
+        walk can only be shorter and the list longer."""
         if self.share is None:
             return False
-        return wanted / self.hit_rate <= self.share * self.total
+        listing = min(self.share * self.total, self.base_total)
+        return wanted / self.hit_rate <= listing
 
 
 def _walked_page(base, query, sort: str, offset: int, size: int, plan) -> SearchPage:
-    """A page of a broad result set without listing all of it; facets
-    count a sample of the matches (the newest, when walking to them is
-    cheap; else the first the index gives)."""
-    ids, sample = _broad_page(base, query, sort, offset, size, plan)
+    """A page of a broad result set without listing all of it; the count
+    is estimated from the walk's own hit rate, and facets count a sample of
+    the matches (the newest, when walking to them is cheap; else the first
+    the index gives)."""
+    ids, walked = _broad_page(base, query, sort, offset, size, plan)
+    if walked is None and plan.share is not None:
+        walked = _walk_to_count(base, query, 0, plan)
     if plan.share is not None:
-        count = round(plan.share * plan.in_base * plan.total)
-        count = max(count, offset + len(ids))
-        estimate = True
+        count, estimate = _walked_count(walked, plan, offset + len(ids))
+        if estimate and count < EXACT_CAP * COUNT_MARGIN:
+            # Few enough to count on the index (as a list would have).
+            with backend().index_plan():
+                count, estimate = backend().matching(query, base).count(), False
     else:
         count, estimate = backend().matching(query, base).count(), False
-    if sample is None and plan.samples_by_walking:
-        try:
-            sample = _walk(
-                base, query, ("-pub_date", "-id"), 0, FACET_WALK, plan.hit_rate
-            )
-        except _WalkTooLong:
-            pass
+    sample = walked.ids[:FACET_WALK] if walked and walked.ids else None
     if sample is None:
         sample = backend().some_matching(query, base, limit=FACET_WALK)
     return SearchPage(ids, count, estimate, sample, sampled=count > len(sample))
+
+
+@dataclass
+class _Walked:
+    """The newest matches a walk found, and how many articles it read for
+    them (None: every article there is)."""
+
+    ids: list[int]
+    read: int | None
+
+
+def _walk_to_count(base, query, needed: int, plan) -> "_Walked | None":
+    """Walk newest first to COUNT_WALK matches (at least the `needed` the
+    caller's page takes), reading at most COUNT_READ articles beyond what
+    those need; None when even the needed ones are too far."""
+    wanted = max(needed, COUNT_WALK)
+    bound = max(
+        WALK_MIN,
+        int(WALK_SLACK * max(needed, 1) / plan.hit_rate),
+        min(COUNT_READ, int(wanted / plan.hit_rate)),
+    )
+    ids, cut, read = backend().walk(
+        base.order_by("-pub_date", "-id"), query, offset=0, size=wanted, bound=bound
+    )
+    if cut and len(ids) < needed:
+        return None
+    return _Walked(ids, read)
+
+
+def _walked_count(walked: "_Walked | None", plan, at_least: int) -> tuple[int, bool]:
+    """The count of a broad search: exact when the walk read every article
+    there is; else its hit rate times the articles that pass the filters
+    (the engine's estimate of them); the statistics' guess without a walk."""
+    if walked is not None and walked.read is None:
+        return max(len(walked.ids), at_least), False
+    if walked is not None and walked.ids:
+        count = round(len(walked.ids) / walked.read * plan.base_total)
+    else:
+        count = round(plan.share * plan.in_base * plan.total)
+    return max(count, at_least), True
 
 
 def _ranked(ids: list[int], query) -> list[int]:
@@ -273,28 +342,28 @@ class _WalkTooLong(Exception):
     """The walk passed far more articles than the estimate promised."""
 
 
-def _walk(base, query, order, offset, size, hit_rate, kind=None) -> list[int]:
+def _walk(base, query, order, offset, size, hit_rate, kind=None):
     """Ids of a page of the matches in `base`, found by walking its
-    articles in `order` and reading each one's text.  Raises _WalkTooLong
-    when the matches are much rarer than `hit_rate` said, so the caller can
-    ask the index instead."""
+    articles in `order` and reading each one's text, and how many were
+    read.  Raises _WalkTooLong when the matches are much rarer than
+    `hit_rate` said, so the caller can ask the index instead."""
     bound = max(WALK_MIN, int(WALK_SLACK * (offset + size) / hit_rate))
-    ids, cut = backend().walk(
+    ids, cut, read = backend().walk(
         base.order_by(*order), query, offset=offset, size=size, bound=bound, kind=kind
     )
     if cut:
         raise _WalkTooLong
-    return ids
+    return ids, read
 
 
 def _broad_page(base, query, sort, offset: int, size: int, plan):
     """A page of a broad result set, newest (or oldest) first; for
     relevance, the articles with every term in the headline block first.
     Returns the page's ids and, when its walk went that far anyway, the
-    newest FACET_WALK matches for the facets (else None)."""
+    newest matches for the count and the facets (else None)."""
     hit_rate = plan.hit_rate
     if sort == "oldest":
-        return _walk(base, query, ("pub_date", "id"), offset, size, hit_rate), None
+        return _walk(base, query, ("pub_date", "id"), offset, size, hit_rate)[0], None
     titled = []
     if sort == "relevance":
         titled = _title_hits_newest(base, query, offset + size, plan)
@@ -305,12 +374,13 @@ def _broad_page(base, query, sort, offset: int, size: int, plan):
     newest = ("-pub_date", "-id")
     if not plan.samples_by_walking:
         rest = base.exclude(pk__in=backend().id_set(titled)) if titled else base
-        return head + _walk(rest, query, newest, skip, need, hit_rate), None
+        return head + _walk(rest, query, newest, skip, need, hit_rate)[0], None
     # The newest matches hold the rest of the page once the headline hits
-    # among them are set aside; walking on to the facets' sample in the same
+    # among them are set aside; walking on to the count's sample in the same
     # statement saves walking the newest articles a second time.
-    wanted = max(len(titled) + skip + need, FACET_WALK)
-    walked = _walk(base, query, newest, 0, wanted, hit_rate)
+    walked = _walk_to_count(base, query, len(titled) + skip + need, plan)
+    if walked is None:
+        raise _WalkTooLong
     first = set(titled)
-    rest = [pk for pk in walked if pk not in first]
-    return head + rest[skip : skip + need], walked[:FACET_WALK]
+    rest = [pk for pk in walked.ids if pk not in first]
+    return head + rest[skip : skip + need], walked

@@ -112,6 +112,12 @@ def article_check_version(*, article: Article, expected_version: int | None) -> 
         _check_version(current, expected_version)
 
 
+def article_places_saved(*, article: Article) -> None:
+    """After a form saved the article's places (the admin saves its
+    many-to-many fields after the article): the place filter's copy."""
+    search.index_article_places(article_ids=[article.pk])
+
+
 def article_save(
     *, article: Article, user, expected_version: int | None = None, reason: str = "编辑"
 ) -> Article:

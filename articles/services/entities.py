@@ -3,6 +3,7 @@ importer proposed, merging two names for one thing."""
 
 from django.db import transaction
 
+from .. import search
 from ..models import Article, Place, Program
 from .common import (
     INVALID,
@@ -49,6 +50,7 @@ def place_merge(*, keep: Place, remove: Place, user) -> Place:
         keep.is_confirmed = keep.is_confirmed or remove.is_confirmed
         keep.save()
         remove.delete()
+        search.index_places(places=[keep])
     return keep
 
 
@@ -79,6 +81,9 @@ def entity_confirm(*, obj: Place | Program, user) -> None:
     obj.is_confirmed = True
     with transaction.atomic(), names_follow(entities=[entity_ref(obj)]):
         obj.save(update_fields=["is_confirmed"])
+        if isinstance(obj, Place):
+            # Its articles now count for the places above it too.
+            search.index_places(places=[obj])
     flag = (
         Article.Flag.NEW_PLACE if isinstance(obj, Place) else Article.Flag.NEW_PROGRAM
     )
@@ -93,8 +98,12 @@ def entity_reject(*, obj: Place | Program, user) -> None:
     with transaction.atomic(), names_follow(entities=[entity_ref(obj)]):
         articles = list(obj.articles.all())
         if isinstance(obj, Place):
+            children = list(obj.children.all())
             obj.children.update(parent=obj.parent)
         obj.delete()
+        if isinstance(obj, Place):
+            search.index_article_places(article_ids=[a.pk for a in articles])
+            search.index_places(places=children)
         flag = (
             Article.Flag.NEW_PLACE
             if isinstance(obj, Place)
@@ -118,11 +127,26 @@ def entity_save(*, obj: Place | Program, user) -> Place | Program:
     action = "change" if obj.pk else "add"
     require(user, f"articles.{action}_{obj._meta.model_name}")
     with transaction.atomic():
+        moved = isinstance(obj, Place) and _place_moved(obj)
         with names_follow(entities=[entity_ref(obj)] if obj.pk else []) as names:
             obj.save()
             names.entities.add(entity_ref(obj))
+        if moved:
+            search.index_places(places=[obj])
         transaction.on_commit(public_changed)
     return obj
+
+
+def _place_moved(place: Place) -> bool:
+    """Did staff change where the place hangs, or whether it is confirmed
+    (what the place filter's copy depends on)?"""
+    if place.pk is None:
+        return False
+    stored = Place.objects.filter(pk=place.pk).values("parent_id", "is_confirmed")
+    return stored.first() != {
+        "parent_id": place.parent_id,
+        "is_confirmed": place.is_confirmed,
+    }
 
 
 def entity_delete(*, obj: Place | Program, user) -> None:

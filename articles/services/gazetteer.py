@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from .. import search
 from ..importing.entities import Gazetteer
 from ..importing.gazetteer_file import read_village_names
 from ..models import Place, Program, split_aliases
@@ -43,6 +44,8 @@ def gazetteer_load(*, path: Path) -> int:
         }
         slugs = set(Place.objects.values_list("slug", flat=True))
         level: list[tuple[dict, Place | None]] = [(n, None) for n in data["places"]]
+        was_confirmed = {p.pk for p in existing.values() if p.is_confirmed}
+        confirmed: list[Place] = []
         while level:
             create, update, placed = [], [], []
             for node, parent in level:
@@ -78,12 +81,15 @@ def gazetteer_load(*, path: Path) -> int:
             Place.objects.bulk_update(
                 update, ["kind", "aliases", "is_confirmed"], batch_size=2000
             )
+            confirmed += [p for p in update if p.pk not in was_confirmed]
             count += len(placed)
             level = [
                 (child, place)
                 for node, place in placed
                 for child in node.get("children", [])
             ]
+        # Places it confirmed now count their articles for the places above.
+        search.index_places(places=confirmed)
     _gazetteer_cache.clear()
     return count
 

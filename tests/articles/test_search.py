@@ -313,13 +313,22 @@ def test_walk_reads_text_in_date_order_and_says_when_it_stopped(corpus):
     expected = [
         pk for pk in newest.values_list("pk", flat=True) if pk in oracle(corpus, ["县"])
     ]
-    ids, cut = search.backend().walk(newest, query, offset=1, size=3, bound=len(corpus))
+    ids, cut, read = search.backend().walk(
+        newest, query, offset=1, size=3, bound=len(corpus)
+    )
     assert (ids, cut) == (expected[1:4], False)
     if connection.vendor == "postgresql":
+        # It read up to the fourth match, and said so.
+        all_ids = list(newest.values_list("pk", flat=True))
+        assert read == all_ids.index(expected[3]) + 1
+    if connection.vendor == "postgresql":
         # Only the first two articles are read: too few for a page.
-        ids, cut = search.backend().walk(newest, query, offset=0, size=20, bound=2)
+        ids, cut, read = search.backend().walk(
+            newest, query, offset=0, size=20, bound=2
+        )
         first_two = list(newest.values_list("pk", flat=True)[:2])
         assert cut and ids == [pk for pk in first_two if pk in expected]
+        assert read == 2
 
 
 def test_some_matching_gives_only_matches_within_the_filters(corpus):

@@ -109,12 +109,20 @@ class SearchBackend:
         size: int,
         bound: int,
         kind: str | None = None,
-    ) -> tuple[list[int], bool]:
+    ) -> tuple[list[int], bool, int | None]:
         """A page of the matches among the first `bound` articles of
-        `ordered`, and whether the walk stopped at `bound`.  Here: one
-        indexed query, never cut."""
+        `ordered`; whether the walk stopped at `bound`; and how many
+        articles it read to find them (the place of the last one in
+        `ordered`; `bound` when cut; None when it read them all, or where
+        the walk is an index query).  Matches over articles read is the
+        walk's own hit rate, from which the planner estimates a count.
+        Here: one indexed query, never cut."""
         ids = self.matching(query, ordered, kind=kind).values_list("pk", flat=True)
-        return list(ids[offset : offset + size]), False
+        return list(ids[offset : offset + size]), False, None
+
+    def in_place(self, articles: QuerySet, place_id: int) -> QuerySet:
+        """The articles whose `search_places` holds `place_id`."""
+        raise NotImplementedError
 
     def id_set(self, ids: list[int]) -> RawSQL:
         """Ids as a subquery of one parameter, for `pk__in=`.  A list of
@@ -128,6 +136,12 @@ class SearchBackend:
     @contextmanager
     def index_plan(self):
         """Run the queries inside on the search index."""
+        yield
+
+    @contextmanager
+    def filter_plan(self):
+        """Run the queries inside from the filters' side: each article that
+        passes them is checked on its own text."""
         yield
 
     @contextmanager
@@ -161,3 +175,17 @@ class SearchBackend:
         return queryset.filter(
             **{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"}
         )
+
+    # --- the server ------------------------------------------------------------------
+
+    def index_bytes(self) -> int | None:
+        """The search index's size on disk (rows, stored text, indexes);
+        None where the engine does not say."""
+        return None
+
+    def server_settings(self) -> dict | None:
+        """The engine's memory and planner settings that decide whether
+        searches are served from memory: `shared_buffers`,
+        `effective_cache_size` and `work_mem` in bytes, `jit` as a bool;
+        None for an engine without such settings (SQLite)."""
+        return None

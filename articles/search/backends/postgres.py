@@ -1,7 +1,12 @@
-"""PostgreSQL: a tsvector of each search row's character pairs, under GIN.
+"""PostgreSQL: a GIN index over each search row's character pairs.
 
-Each row has a `tsvector` of its distinct characters and character pairs
-(bigrams; none across a space), without positions, under a GIN index.  A
+Each row's lexemes — its distinct character pairs (bigrams; none across a
+space) and each word's last character, without positions — are computed
+from its stored text by the SQL function `newsroom_lexemes` (migration
+0017; the same lexemes as `query.lexemes`) and kept only in GIN indexes on
+that expression (all rows, and headline rows alone): storing the tsvectors
+as a column besides cost half the index and served nothing the index does
+not.  A
 term asks for every character pair it contains (a lone character for
 itself), which the GIN index answers alone; then the stored text is checked
 with `strpos`, so `车间。间里` can never match `车间里`.  A one-character or
@@ -27,14 +32,12 @@ from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from ...models import Article
-from ..query import ParsedQuery, Term, lexemes
+from ..query import ParsedQuery, Term
 from .base import SearchBackend
 
-
-def _tsvector(norm: str) -> str:
-    """The tsvector literal of a text's lexemes.  They need no escaping
-    inside '…': ASCII punctuation, quotes included, was encoded away."""
-    return " ".join(f"'{lexeme}'" for lexeme in lexemes(norm))
+# What the GIN indexes are built on (migration 0017): a query must name the
+# same expression for PostgreSQL to use them.
+LEXEMES = "newsroom_lexemes(text)"
 
 
 def _quote(token: str) -> str:
@@ -77,10 +80,21 @@ def _text_checks(query: ParsedQuery, kind: str | None, outer: str) -> tuple[str,
 
 @contextmanager
 def _planner_off(*methods: str):
-    """A transaction in which PostgreSQL's planner may not use `methods`."""
+    """A transaction in which PostgreSQL's planner may not use `methods`.
+    Inside an outer transaction this is a savepoint, which does not end a
+    SET LOCAL: the settings are put back on the way out, or every later
+    statement of that transaction (a test's, a facet count) would be
+    planned without them."""
+    settings = [f"enable_{m}" for m in methods]
+    # Nor parallel workers: starting one takes longer (15–30 ms) than these
+    # statements run, and the lexeme function's cost (migration 0017)
+    # would otherwise make PostgreSQL plan one for a short list.
+    settings.append("max_parallel_workers_per_gather")
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("; ".join(f"SET LOCAL enable_{m} = off" for m in methods))
+        cursor.execute("; ".join(f"SET LOCAL {s} = 0" for s in settings))
         yield
+        # (After an error the savepoint's rollback undoes them itself.)
+        cursor.execute("; ".join(f"SET LOCAL {s} TO DEFAULT" for s in settings))
 
 
 def _index_only():
@@ -99,6 +113,20 @@ def drop_gin_indexes() -> list[str]:
         for name, _ in found:
             cursor.execute(f'DROP INDEX "{name}"')
     return [definition for _, definition in found]
+
+
+def create_gin_indexes(definitions: list[str]) -> None:
+    """Create the indexes `drop_gin_indexes` dropped, with the statistics
+    target the planner's lexeme estimates need (5,000 commonest lexemes),
+    which a bare definition loses."""
+    with connection.cursor() as cursor:
+        for definition in definitions:
+            cursor.execute(definition)
+        if any("articles_searchchunk_lexemes_gin" in d for d in definitions):
+            cursor.execute(
+                "ALTER INDEX articles_searchchunk_lexemes_gin "
+                "ALTER COLUMN 1 SET STATISTICS 500"
+            )
 
 
 # --- statistics ----------------------------------------------------------------------
@@ -132,8 +160,7 @@ def _lexeme_stats() -> "_LexemeStats | None":
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs "
-            "FROM pg_stats WHERE tablename = 'articles_searchchunk' "
-            "AND attname = 'vector'"
+            "FROM pg_stats WHERE tablename = 'articles_searchchunk_lexemes_gin'"
         )
         row = cursor.fetchone()
         cursor.execute(
@@ -170,7 +197,7 @@ def _measured_share(stats: _LexemeStats, term: Term) -> float:
         with _index_only(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM articles_searchchunk "
-                "WHERE vector @@ %s::tsquery LIMIT %s) c",
+                f"WHERE {LEXEMES} @@ %s::tsquery LIMIT %s) c",
                 [tsquery, MEASURE_CAP],
             )
             rows = cursor.fetchone()[0]
@@ -213,15 +240,16 @@ class PostgresBackend(SearchBackend):
     def insert(self, rows):
         if not rows:
             return
-        # COPY: several times faster than INSERTs for a bulk rebuild.
+        # COPY: several times faster than INSERTs for a bulk rebuild.  The
+        # GIN indexes compute the lexemes from the text.
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(
-                "COPY articles_searchchunk (article_id, kind, text, vector) FROM STDIN"
+                "COPY articles_searchchunk (article_id, kind, text) FROM STDIN"
             ) as copy,
         ):
-            for article_id, kind, text in rows:
-                copy.write_row((article_id, kind, text, _tsvector(text)))
+            for row in rows:
+                copy.write_row(row)
 
     @contextmanager
     def bulk_load(self):
@@ -235,17 +263,18 @@ class PostgresBackend(SearchBackend):
                 # Foreign keys are checked at commit; CREATE INDEX refuses a
                 # table with checks pending, so run them now.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for definition in indexes:
-                cursor.execute(definition)
+        create_gin_indexes(indexes)
 
     def analyze(self):
+        # The planner reads the lexeme statistics and both tables' sizes.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE articles_searchchunk")
+            cursor.execute("ANALYZE articles_searchchunk, articles_article")
+        _stats_cache.clear()
 
     # --- matching ----------------------------------------------------------------
 
     def term_where(self, term):
-        sql, params = "vector @@ %s::tsquery", [_tsquery(term)]
+        sql, params = f"{LEXEMES} @@ %s::tsquery", [_tsquery(term)]
         if not term.proven_by_lexemes:
             sql += " AND strpos(text, %s) > 0"
             params.append(term.text)
@@ -289,22 +318,34 @@ class PostgresBackend(SearchBackend):
     def walk(self, ordered, query, *, offset, size, bound, kind=None):
         """Found by reading each article's text in date order — no index:
         for a term in a good share of the archive a page is found after a
-        few hundred articles."""
-        order = ordered.query.order_by
-        inner, params = ordered.values("id", "pub_date")[:bound].query.sql_with_params()
+        few hundred articles.  Each walked article is numbered as it is
+        read, so the last match's number says how many were read."""
+        inner, params = ordered.values("id")[:bound].query.sql_with_params()
         checks, check_params = _text_checks(query, kind, "w")
-        direction = "DESC" if order and str(order[0]).startswith("-") else "ASC"
+        # No ORDER BY outside: PostgreSQL does not see that the numbered
+        # rows are still in date order and would sort all `bound` of them
+        # before the first came out (130 ms for 5,000).  The rows come out
+        # in the inner order: under walk_plan the text check can only be a
+        # nested loop, which keeps its outer side's order.
         sql = (
-            f"SELECT w.id FROM ({inner}) w WHERE {checks} "
-            f"ORDER BY w.pub_date {direction}, w.id {direction} LIMIT %s OFFSET %s"
+            "SELECT w.id, w.n FROM (SELECT i.id, row_number() OVER () AS n "
+            f"FROM ({inner}) i) w WHERE {checks} LIMIT %s OFFSET %s"
         )
         with self.walk_plan(), connection.cursor() as cursor:
             cursor.execute(sql, [*params, *check_params, size, offset])
-            ids = [row[0] for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+        ids = [row[0] for row in rows]
         if len(ids) == size:
-            return ids, False
+            return ids, False, rows[-1][1]
         # Short: either the matches ran out, or the walk stopped at `bound`.
-        return ids, ordered.order_by()[bound : bound + 1].exists()
+        cut = ordered.order_by()[bound : bound + 1].exists()
+        return ids, cut, bound if cut else None
+
+    def in_place(self, articles, place_id):
+        # jsonb containment, read from the row a walk reads anyway; a GIN
+        # index (jsonb_path_ops, migration 0016) lists a small place's
+        # articles when the filter alone is the query.
+        return articles.filter(search_places__contains=[place_id])
 
     def id_set(self, ids):
         # As an array literal: psycopg takes 1 ms to adapt 4,000 ints.
@@ -315,12 +356,20 @@ class PostgresBackend(SearchBackend):
 
     @contextmanager
     def index_plan(self):
-        """PostgreSQL underestimates what `vector @@ query` costs on a table
-        whose tsvectors live out of line (TOAST), and filters every row
-        instead of asking the GIN index: 150 ms for a term that is nowhere,
-        growing with the archive.  Inside this block it may use only bitmap
+        """PostgreSQL may misjudge what `newsroom_lexemes(text) @@ query`
+        costs without the index (the lexemes of every row's text, computed)
+        and filter every row instead of asking the GIN index: 150 ms for a
+        term that is nowhere, growing with the archive.  Inside this block it may use only bitmap
         scans, which is what the GIN index offers (2 ms)."""
         with _index_only():
+            yield
+
+    @contextmanager
+    def filter_plan(self):
+        """The filters' own indexes (bitmap scans: the place list's GIN)
+        give the articles; each is checked by its rows' index, never a scan
+        or hash of every search row."""
+        with _planner_off("seqscan", "hashjoin", "mergejoin"):
             yield
 
     @contextmanager
@@ -378,3 +427,26 @@ class PostgresBackend(SearchBackend):
         adds beside a CharField's own answers whatever the database's
         collation (a range is only safe under C)."""
         return queryset.filter(**{f"{field}__startswith": prefix})
+
+    # --- the server ------------------------------------------------------------------
+
+    def index_bytes(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_total_relation_size('articles_searchchunk')")
+            return int(cursor.fetchone()[0])
+
+    def server_settings(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_size_bytes(current_setting('shared_buffers')), "
+                "pg_size_bytes(current_setting('effective_cache_size')), "
+                "pg_size_bytes(current_setting('work_mem')), "
+                "current_setting('jit')::boolean"
+            )
+            shared, cache, work, jit = cursor.fetchone()
+        return {
+            "shared_buffers": int(shared),
+            "effective_cache_size": int(cache),
+            "work_mem": int(work),
+            "jit": bool(jit),
+        }

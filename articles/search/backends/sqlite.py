@@ -11,6 +11,7 @@ planner's walk here is one indexed query and there are no estimates."""
 import json
 
 from django.db import connection
+from django.db.models import BooleanField, F, Func, Value
 from django.db.models.expressions import RawSQL
 
 from ...models import SearchChunk
@@ -20,6 +21,19 @@ from .base import SearchBackend
 
 def _fts_match(term: Term) -> str:
     return '"' + " ".join(term.tokens) + '"' + ("*" if term.prefix else "")
+
+
+class _HasPlace(Func):
+    """True when the JSON list (SQLite's JSON is text) holds the value; an
+    expression, so the column keeps the alias of whatever subquery it is in."""
+
+    arity = 2
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        column, value = (compiler.compile(e) for e in self.get_source_expressions())
+        sql = f"EXISTS (SELECT 1 FROM json_each({column[0]}) WHERE value = {value[0]})"
+        return sql, (*column[1], *value[1])
 
 
 class SQLiteBackend(SearchBackend):
@@ -60,6 +74,9 @@ class SQLiteBackend(SearchBackend):
             "WHERE articles_search_fts MATCH %s)"
         )
         return sql, [_fts_match(term)]
+
+    def in_place(self, articles, place_id):
+        return articles.filter(_HasPlace(F("search_places"), Value(int(place_id))))
 
     def id_set(self, ids):
         return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
