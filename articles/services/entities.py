@@ -131,8 +131,8 @@ def entity_save(*, obj: Place | Program, user) -> Place | Program:
         with names_follow(entities=[entity_ref(obj)] if obj.pk else []) as names:
             obj.save()
             names.entities.add(entity_ref(obj))
-        if moved:
-            search.index_places(places=[obj])
+            if moved:  # before the counts, which read the filter's copy
+                search.index_places(places=[obj])
         transaction.on_commit(public_changed)
     return obj
 
@@ -152,6 +152,7 @@ def _place_moved(place: Place) -> bool:
 def entity_delete(*, obj: Place | Program, user) -> None:
     require(user, f"articles.delete_{obj._meta.model_name}")
     with transaction.atomic():
-        with names_follow(entities=[entity_ref(obj)]):
+        articles = list(obj.articles.values_list("pk", flat=True))
+        with names_follow(entities=[entity_ref(obj)], article_ids=articles):
             obj.delete()
         transaction.on_commit(public_changed)

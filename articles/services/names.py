@@ -21,6 +21,7 @@ from taggit.models import Tag, TaggedItem
 
 from people.models import Byline, Person
 
+from .. import search
 from ..models import Article, NameKey, Place, Program
 from ..search import normalize
 from ..search.pinyin import name_keys
@@ -92,6 +93,11 @@ def names_follow(*, article_ids: Iterable[int] = (), entities: Iterable[Ref] = (
     )
     before = _named_by(followed.articles) | _expanded(followed.entities)
     yield followed
+    if followed.articles:
+        # The counts are the place filter's, which reads each article's
+        # copy of its places (`search_places`): bring it current first,
+        # whatever order the change wrote in.
+        search.index_article_places(article_ids=sorted(followed.articles))
     after = _named_by(followed.articles) | _expanded(followed.entities)
     names_refresh(refs=before | after)
 
