@@ -15,7 +15,13 @@ from django.db.models import QuerySet
 from ..models import Article
 from .backends import backend
 from .highlight import highlight, snippet
-from .index import article_texts, index_articles, index_remove, rebuild
+from .index import (
+    article_texts,
+    index_articles,
+    index_new_articles,
+    index_remove,
+    rebuild,
+)
 from .planner import SearchPage, search_page
 from .query import ParsedQuery, QueryError, Term, make_term, normalize, parse_query
 
@@ -29,6 +35,7 @@ __all__ = [
     "highlight",
     "id_set",
     "index_articles",
+    "index_new_articles",
     "index_remove",
     "make_term",
     "matching",

@@ -13,13 +13,28 @@ from .query import normalize
 
 def article_texts(article: Article) -> tuple[str, str]:
     """(title text, body text) of an article as the index sees them."""
+    return _texts(
+        article,
+        captions=[c.text for c in article.captions.all()],
+        names=[b.person.name for b in article.bylines.all()],
+    )
+
+
+def _texts(article: Article, *, captions, names) -> tuple[str, str]:
     title = " ".join(
         p for p in (article.kicker, article.headline, article.subtitle) if p
     )
-    captions = [c.text for c in article.captions.all()]
-    names = [b.person.name for b in article.bylines.all()]
     body = " ".join(p for p in (article.body, *captions, *names) if p)
     return normalize(title), normalize(body)
+
+
+def _rows(article: Article, title: str, body: str) -> list[tuple[int, str, str]]:
+    rows = []
+    if title:
+        rows.append((article.pk, SearchChunk.Kind.TITLE, title))
+    if body:
+        rows.append((article.pk, SearchChunk.Kind.BODY, body))
+    return rows
 
 
 def index_articles(*, articles: Iterable[Article]) -> None:
@@ -35,12 +50,18 @@ def index_articles(*, articles: Iterable[Article]) -> None:
         index_remove(article_ids=ids)
         rows = []
         for article in fresh:
-            title, body = article_texts(article)
-            if title:
-                rows.append((article.pk, SearchChunk.Kind.TITLE, title))
-            if body:
-                rows.append((article.pk, SearchChunk.Kind.BODY, body))
+            rows += _rows(article, *article_texts(article))
         backend().insert(rows)
+
+
+def index_new_articles(*, articles: Iterable[tuple[Article, list, list]]) -> None:
+    """Index articles just created, from what the caller holds: (article,
+    caption texts, byline names) — the page import, which would otherwise
+    read back what it has just written and remove rows that cannot exist."""
+    rows = []
+    for article, captions, names in articles:
+        rows += _rows(article, *_texts(article, captions=captions, names=names))
+    backend().insert(rows)
 
 
 def index_remove(*, article_ids: Iterable[int]) -> None:

@@ -398,7 +398,20 @@ def page_import(
             issues.page_attach_original(
                 page=page, raw=raw, filename=filename, announce=False
             )
-        search.index_articles(articles=result.articles)
+        search.index_new_articles(
+            articles=[
+                (
+                    article,
+                    [
+                        c.text
+                        for c in sorted(captions, key=lambda c: c.position)
+                        if c.article is article
+                    ],
+                    [b.person.name for b in bylines if b.article is article],
+                )
+                for article in result.articles
+            ]
+        )
         reprints.reprints_index(articles=result.articles)
         articles_record_created(new=new)
         if existing:
