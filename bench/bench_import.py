@@ -104,6 +104,10 @@ def main() -> None:
     settings.DEBUG = False
 
     call_command("migrate", verbosity=0)
+    from articles.models import Page
+
+    if Page.objects.exists():
+        sys.exit("bench: the database already holds pages; give it an empty one")
     call_command("load_gazetteer", verbosity=0, stdout=open(os.devnull, "w"))
 
     from articles import services
