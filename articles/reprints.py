@@ -12,10 +12,13 @@ collision never links two different articles.
 import hashlib
 import re
 import unicodedata
+from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from .models import Article, Reprint, ReprintBand
 
@@ -34,10 +37,37 @@ MIN_SIZE_RATIO = 0.4
 _NOT_TEXT = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
-def shingles(body: str) -> set[str]:
+def _text(body: str) -> str:
     # Punctuation, width and spacing differ between printings of one piece.
-    text = _NOT_TEXT.sub("", unicodedata.normalize("NFKC", body).lower())
+    return _NOT_TEXT.sub("", unicodedata.normalize("NFKC", body).lower())
+
+
+def shingles(body: str) -> set[str]:
+    text = _text(body)
     return {text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)}
+
+
+def packed_shingles(body: str) -> np.ndarray:
+    """The same shingles as sorted unique integers: every character left
+    by `_text` is in the Basic Multilingual Plane, so four of them fit
+    exactly in 64 bits (no hashing, no collisions), and comparing two
+    bodies is an intersection of sorted arrays instead of string sets."""
+    codes = np.frombuffer(_text(body).encode("utf-16-le"), dtype="<u2")
+    if len(codes) < SHINGLE:
+        return np.empty(0, dtype=np.uint64)
+    codes = codes.astype(np.uint64)
+    n = len(codes) - SHINGLE + 1
+    packed = np.zeros(n, dtype=np.uint64)
+    for i in range(SHINGLE):
+        packed = (packed << np.uint64(16)) | codes[i : i + n]
+    return np.unique(packed)
+
+
+# Candidates come back again and again (an agency piece reprinted in many
+# issues): their shingles are kept, keyed by the body itself, so an edit
+# is never confused with the text before it.  Bounded: ~1,000 bodies of a
+# few thousand shingles is a few MiB.
+_candidate_shingles = lru_cache(maxsize=1024)(packed_shingles)
 
 
 # The stored band keys depend on these: fixed seed and scheme.
@@ -70,8 +100,18 @@ def similarity(a: set[str], b: set[str]) -> tuple[float, float]:
 
 
 def is_reprint(a: set[str], b: set[str]) -> tuple[bool, float]:
-    jaccard, containment = similarity(a, b)
-    ratio = min(len(a), len(b)) / max(len(a), len(b), 1)
+    return _judge(len(a & b) if a and b else 0, len(a), len(b))
+
+
+def _judge(common: int, size_a: int, size_b: int) -> tuple[bool, float]:
+    """`is_reprint` from the sizes of two shingle sets and of their
+    intersection."""
+    if not size_a or not size_b:
+        jaccard = containment = 0.0
+    else:
+        jaccard = common / (size_a + size_b - common)
+        containment = common / min(size_a, size_b)
+    ratio = min(size_a, size_b) / max(size_a, size_b, 1)
     cut = containment >= MIN_CONTAINMENT and ratio >= MIN_SIZE_RATIO
     return (jaccard >= MIN_JACCARD or cut), jaccard
 
@@ -86,31 +126,92 @@ def candidates(keys: list[int], exclude: set[int]) -> list[int]:
     return list(found[:50])
 
 
+def _shared_bands(keys_of: dict[int, list[int]], exclude: set[int]) -> dict:
+    """For each new article, how many bands each archived article shares
+    with it: {new id: Counter(archived id → bands)}, in one query.  The
+    database counts, so a piece reprinted a hundred times returns a
+    hundred rows, not 3,200 band rows."""
+    shared: dict[int, Counter] = {pk: Counter() for pk in keys_of}
+    if not keys_of:
+        return shared
+    all_keys = [key for keys in keys_of.values() for key in keys]
+    bands = ReprintBand.objects.filter(key__in=all_keys).exclude(article_id__in=exclude)
+    if len(set(all_keys)) < len(all_keys):
+        # Two articles of the page share a band (the same piece twice on
+        # one page): band by band, so each gets its candidates.
+        articles_with: dict[int, list[int]] = {}
+        for pk, keys in keys_of.items():
+            for key in keys:
+                articles_with.setdefault(key, []).append(pk)
+        for key, other in bands.values_list("key", "article_id"):
+            for pk in articles_with[key]:
+                shared[pk][other] += 1
+        return shared
+    new = Case(
+        *(When(key__in=keys, then=Value(pk)) for pk, keys in keys_of.items()),
+        output_field=IntegerField(),
+    )
+    rows = (
+        bands.annotate(new=new)
+        .values("new", "article_id")
+        .annotate(n=Count("id"))
+        .values_list("new", "article_id", "n")
+        .order_by()
+    )
+    for pk, other, n in rows:
+        shared[pk][other] = n
+    return shared
+
+
+# At most this many candidates are confirmed per article: those sharing
+# the most bands first.
+MAX_CANDIDATES = 50
+
+
 def reprints_index(*, articles: list[Article]) -> list[Reprint]:
     """Index new articles and link each to the archived articles it
-    reprints (called by the page import, in its transaction)."""
+    reprints (called by the page import, in its transaction).  Two queries
+    for the whole page (the band keys, the candidates' bodies), whatever
+    its number of articles."""
     links: list[Reprint] = []
-    bands: list[ReprintBand] = []
+    bands: list[tuple[int, int]] = []
     new_ids = {a.pk for a in articles}
-    grams_of = {a.pk: shingles(a.body) for a in articles}
+    keys_of: dict[int, list[int]] = {}
+    for article in articles:
+        grams = shingles(article.body)
+        if len(grams) >= MIN_SHINGLES:
+            keys_of[article.pk] = band_keys(signature(grams))
+    shared = _shared_bands(keys_of, exclude=new_ids)
+    chosen = {
+        pk: sorted(counts, key=lambda other: (-counts[other], other))[:MAX_CANDIDATES]
+        for pk, counts in shared.items()
+    }
+    bodies = dict(
+        Article.objects.filter(
+            pk__in={other for ids in chosen.values() for other in ids}
+        ).values_list("id", "body")
+        if any(chosen.values())
+        else ()
+    )
     flagged: list[Article] = []
     for article in articles:
-        grams = grams_of[article.pk]
-        if len(grams) < MIN_SHINGLES:
+        if article.pk not in keys_of:
             continue
-        keys = band_keys(signature(grams))
-        ids = candidates(keys, exclude=new_ids)
-        others = Article.objects.filter(pk__in=ids).only("id", "body")
-        for other in others:
-            same, jaccard = is_reprint(grams, shingles(other.body))
+        grams = packed_shingles(article.body)
+        for other in chosen[article.pk]:
+            if other not in bodies:
+                continue
+            theirs = _candidate_shingles(bodies[other])
+            common = np.intersect1d(grams, theirs, assume_unique=True).size
+            same, jaccard = _judge(common, grams.size, theirs.size)
             if same:
                 links.append(
-                    Reprint(article=article, original=other, similarity=jaccard)
+                    Reprint(article=article, original_id=other, similarity=jaccard)
                 )
         if any(link.article is article for link in links):
             flagged.append(article)
-        bands.extend(ReprintBand(article=article, key=key) for key in keys)
-    ReprintBand.objects.bulk_create(bands, batch_size=1000)
+        bands.extend((article.pk, key) for key in keys_of[article.pk])
+    _insert_bands(bands)
     Reprint.objects.bulk_create(links, ignore_conflicts=True)
     for article in flagged:
         if Article.Flag.REPRINT not in article.flags:
@@ -118,6 +219,22 @@ def reprints_index(*, articles: list[Article]) -> list[Reprint]:
     if flagged:
         Article.objects.bulk_update(flagged, ["flags"])
     return links
+
+
+def _insert_bands(rows: list[tuple[int, int]]) -> None:
+    """(article id, key) rows, as plain INSERTs: 32 rows an article, for
+    which bulk_create's preparing each field of each object in Python took
+    twice the database's own time."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(ReprintBand._meta.db_table)
+    article = quote(ReprintBand._meta.get_field("article").column)
+    key = quote(ReprintBand._meta.get_field("key").column)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({article}, {key}) VALUES (%s, %s)", rows
+        )
 
 
 def reprint_ids(article: Article) -> set[int]:

@@ -39,9 +39,6 @@ def unique_slug_among(base: str, existing: set[str]) -> str:
     query for all of `base`, `base-2` …, however many there are)."""
     if base not in existing:
         return base
-    numbers = [
-        int(s[len(base) + 1 :])
-        for s in existing
-        if re.fullmatch(re.escape(base) + r"-\d+", s)
-    ]
+    numbered = re.compile(re.escape(base) + r"-(\d+)")
+    numbers = [int(m[1]) for s in existing if (m := numbered.fullmatch(s))]
     return f"{base}-{max(numbers, default=1) + 1}"

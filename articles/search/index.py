@@ -15,13 +15,28 @@ from .query import normalize
 
 def article_texts(article: Article) -> tuple[str, str]:
     """(title text, body text) of an article as the index sees them."""
+    return _texts(
+        article,
+        captions=[c.text for c in article.captions.all()],
+        names=[b.person.name for b in article.bylines.all()],
+    )
+
+
+def _texts(article: Article, *, captions, names) -> tuple[str, str]:
     title = " ".join(
         p for p in (article.kicker, article.headline, article.subtitle) if p
     )
-    captions = [c.text for c in article.captions.all()]
-    names = [b.person.name for b in article.bylines.all()]
     body = " ".join(p for p in (article.body, *captions, *names) if p)
     return normalize(title), normalize(body)
+
+
+def _rows(article: Article, title: str, body: str) -> list[tuple[int, str, str]]:
+    rows = []
+    if title:
+        rows.append((article.pk, SearchChunk.Kind.TITLE, title))
+    if body:
+        rows.append((article.pk, SearchChunk.Kind.BODY, body))
+    return rows
 
 
 def index_articles(*, articles: Iterable[Article]) -> None:
@@ -37,11 +52,7 @@ def index_articles(*, articles: Iterable[Article]) -> None:
         index_remove(article_ids=ids)
         rows = []
         for article in fresh:
-            title, body = article_texts(article)
-            if title:
-                rows.append((article.pk, SearchChunk.Kind.TITLE, title))
-            if body:
-                rows.append((article.pk, SearchChunk.Kind.BODY, body))
+            rows += _rows(article, *article_texts(article))
         backend().insert(rows)
         remember_headline_words(t for _, k, t in rows if k == SearchChunk.Kind.TITLE)
         index_article_places(article_ids=ids)
@@ -139,6 +150,21 @@ def index_places(*, places: Iterable[Place]) -> None:
     )
     for start in range(0, len(article_ids), 2000):
         index_article_places(article_ids=article_ids[start : start + 2000])
+
+
+def index_new_articles(*, articles: Iterable[tuple[Article, list, list]]) -> None:
+    """Index articles just created, from what the caller holds: (article,
+    caption texts, byline names) — the page import, which would otherwise
+    read back what it has just written and remove rows that cannot exist."""
+    rows, ids = [], []
+    for article, captions, names in articles:
+        ids.append(article.pk)
+        rows += _rows(article, *_texts(article, captions=captions, names=names))
+    backend().insert(rows)
+    # What index_articles keeps beside the rows: the pinyin vocabulary of
+    # headlines and the place filter's copy of each article's places.
+    remember_headline_words(t for _, k, t in rows if k == SearchChunk.Kind.TITLE)
+    index_article_places(article_ids=ids)
 
 
 def index_remove(*, article_ids: Iterable[int]) -> None:

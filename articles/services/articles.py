@@ -25,23 +25,48 @@ from .common import (
 from .names import names_follow
 
 
-def article_slug_for(
-    *, headline: str, fallback: str = "", exclude_pk: int | None = None
-) -> str:
+def _slug_base(headline: str, fallback: str) -> str:
     base = pinyin_slug(headline) or pinyin_slug(fallback, max_length=40) or "wu-biao-ti"
     if not headline:
         base = f"wu-biao-ti-{base}" if not base.startswith("wu-biao-ti") else base
         base = base[:80].rstrip("-")
-    qs = Article.objects.filter(slug__startswith=base)
+    return base
+
+
+def _slugs_taken(bases, exclude_pk: int | None = None) -> set[str]:
+    """Slugs in use or retired that start with one of `bases` (two queries
+    for any number of bases)."""
+    starts = models.Q()
+    for base in set(bases):
+        starts |= models.Q(slug__startswith=base)
+    qs = Article.objects.filter(starts)
     # An address an article had once still leads to it: never reused, except
     # by that same article going back to it.
-    retired = RetiredSlug.objects.filter(slug__startswith=base)
+    retired = RetiredSlug.objects.filter(starts)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
         retired = retired.exclude(article_id=exclude_pk)
     taken = set(qs.values_list("slug", flat=True))
-    taken |= set(retired.values_list("slug", flat=True))
-    return unique_slug_among(base, taken)
+    return taken | set(retired.values_list("slug", flat=True))
+
+
+def article_slug_for(
+    *, headline: str, fallback: str = "", exclude_pk: int | None = None
+) -> str:
+    base = _slug_base(headline, fallback)
+    return unique_slug_among(base, _slugs_taken([base], exclude_pk))
+
+
+def article_slugs_for(titles: list[tuple[str, str]]) -> list[str]:
+    """Free slugs for new articles' (headline, fallback) pairs, all
+    different (a page prints the same headline twice at times)."""
+    bases = [_slug_base(headline, fallback) for headline, fallback in titles]
+    taken = _slugs_taken(bases) if bases else set()
+    slugs = []
+    for base in bases:
+        slugs.append(unique_slug_among(base, taken))
+        taken.add(slugs[-1])
+    return slugs
 
 
 def _slug_follows_headline(article: Article) -> None:

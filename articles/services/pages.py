@@ -21,11 +21,11 @@ from ..importing import DecodeError, ParsedPage, decode, parse_page
 from ..importing.codes import CodedError
 from ..models import Article, Caption, Page, Place, Program
 from ..printmeta import PrintMeta
-from .articles import article_slug_for
 from .common import find_or_create, public_changed, public_grew, require
 from .entities import program_find_or_create
 from .gazetteer import gazetteer_current, place_slug
 from .names import names_added, names_follow
+from .page_articles import NewArticle, articles_create, articles_record_created
 from .snapshots import article_snapshots
 
 
@@ -339,43 +339,25 @@ def page_import(
         people = _people_for(parsed)
         tagged: list[tuple[Article, str]] = []
         by_index: dict[int, Article] = {}
+        new: list[NewArticle] = []
+        bylines: list[Byline] = []
         for index, item in enumerate(parsed.articles):
             if item.position in kept_positions:
                 continue
-            # Another import may take the same slug meanwhile: a new one is
-            # chosen on the retry.
-            article = find_or_create(
-                lambda: None,
-                lambda item=item: Article.objects.create(
-                    headline=item.headline,
-                    kicker=item.kicker,
-                    subtitle=item.subtitle,
-                    suggested_headline=item.suggested_headline,
-                    slug=article_slug_for(
-                        headline=item.headline, fallback=item.suggested_headline
-                    ),
-                    body=item.body,
-                    byline_text=item.byline_text[:300],
-                    kind=item.kind,
-                    status=status,
-                    # The print date, or none: never the day of the import.
-                    pub_date=page.issue_date,
-                    page=page,
-                    position=item.position,
-                    flags=item.flags,
-                ),
-            )
-            Byline.objects.bulk_create(
-                Byline(
-                    article=article,
-                    person=people[(b.name, b.affiliation)],
-                    role=b.role,
-                    order=order,
-                )
-                for order, b in enumerate(_unique_bylines(item.bylines))
-            )
-            article.places.add(
-                *{_place_for(p, place_cache, item.places) for p in item.places}
+            article = Article(
+                headline=item.headline,
+                kicker=item.kicker,
+                subtitle=item.subtitle,
+                suggested_headline=item.suggested_headline,
+                body=item.body,
+                byline_text=item.byline_text[:300],
+                kind=item.kind,
+                status=status,
+                # The print date, or none: never the day of the import.
+                pub_date=page.issue_date,
+                page=page,
+                position=item.position,
+                flags=item.flags,
             )
             programs = [
                 program_find_or_create(n, True, program_cache) for n in item.programs
@@ -384,13 +366,32 @@ def page_import(
                 program_find_or_create(n, False, program_cache)
                 for n in item.new_programs
             ]
-            article.programs.add(*set(programs))
+            new.append(
+                NewArticle(
+                    article=article,
+                    places={
+                        _place_for(p, place_cache, item.places) for p in item.places
+                    },
+                    programs=set(programs),
+                )
+            )
+            bylines.extend(
+                Byline(
+                    article=article,
+                    person=people[(b.name, b.affiliation)],
+                    role=b.role,
+                    order=order,
+                )
+                for order, b in enumerate(_unique_bylines(item.bylines))
+            )
             tagged.extend((article, name) for name in item.tags)
             by_index[index] = article
             result.articles.append(article)
+        articles_create(new=new)
+        Byline.objects.bulk_create(bylines)
         _tag_articles(tagged)
-        for caption in parsed.captions:
-            Caption.objects.create(
+        captions = [
+            Caption(
                 text=caption.text,
                 page=page,
                 article=by_index.get(caption.article_index)
@@ -398,15 +399,32 @@ def page_import(
                 else None,
                 position=caption.position,
             )
-            result.captions += 1
+            for caption in parsed.captions
+        ]
+        Caption.objects.bulk_create(captions)
+        result.captions = len(captions)
         # The import says itself what the public sees change (below).
         issues.page_set_print(page=page, meta=meta, keep=bool(existing), announce=False)
         if issues.original_kind(raw) == ".pdf":
             issues.page_attach_original(
                 page=page, raw=raw, filename=filename, announce=False
             )
-        search.index_articles(articles=result.articles)
+        search.index_new_articles(
+            articles=[
+                (
+                    article,
+                    [
+                        c.text
+                        for c in sorted(captions, key=lambda c: c.position)
+                        if c.article is article
+                    ],
+                    [b.person.name for b in bylines if b.article is article],
+                )
+                for article in result.articles
+            ]
+        )
         reprints.reprints_index(articles=result.articles)
+        articles_record_created(new=new)
         if existing:
             result.changes = changes.article_changes(
                 old=before,

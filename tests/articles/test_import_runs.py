@@ -194,7 +194,7 @@ def test_killed_worker_leaves_whole_pages_and_rerun_finishes(
         reverse("admin:articles_page_import"), {"files": files, "queue": "1"}
     )
     run = ImportRun.objects.get(source=ImportRun.Source.UPLOAD)
-    real_index = search.index_articles
+    real_index = search.index_new_articles
     calls = {"n": 0}
 
     def dies_on_the_third_page(**kwargs):
@@ -206,7 +206,7 @@ def test_killed_worker_leaves_whole_pages_and_rerun_finishes(
             raise Killed
         return real_index(**kwargs)
 
-    monkeypatch.setattr(search, "index_articles", dies_on_the_third_page)
+    monkeypatch.setattr(search, "index_new_articles", dies_on_the_third_page)
     work_the_queue()  # the worker records the task as failed and goes on
     run.refresh_from_db()
     assert run.status == ImportRun.Status.INTERRUPTED
@@ -221,7 +221,7 @@ def test_killed_worker_leaves_whole_pages_and_rerun_finishes(
     ).content.decode()
     assert "已中断" in report and "未完成 2" in report
 
-    monkeypatch.setattr(search, "index_articles", real_index)
+    monkeypatch.setattr(search, "index_new_articles", real_index)
     editor_client.post(reverse("admin:articles_importrun_rerun", args=[run.pk]))
     assert work_the_queue() == 1
     run.refresh_from_db()

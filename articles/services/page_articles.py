@@ -1,0 +1,95 @@
+"""Writing a page's new articles in bulk (for `page_import`): the article
+rows with their slugs, their places and programs, and one revision each.
+
+An import is most of what the database does in a year, so it writes in a
+few statements per page, not a few per article: simple-history's signals
+would otherwise add a revision for the save and one for each many-to-many
+`add()` (three an article, each with its own queries)."""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import IntegrityError, transaction
+
+from ..models import Article, Place, Program
+from .articles import article_slugs_for
+
+# How often a page's articles are written again with new slugs when another
+# import took one of them meanwhile (see common.find_or_create).
+SLUG_ATTEMPTS = 5
+
+
+@dataclass
+class NewArticle:
+    article: Article  # unsaved, slug not chosen yet
+    places: set[Place] = field(default_factory=set)
+    programs: set[Program] = field(default_factory=set)
+    # The through rows written, by field name, for the revision's snapshot.
+    links: dict[str, list] = field(default_factory=dict)
+
+
+def articles_create(*, new: list[NewArticle]) -> list[Article]:
+    """Insert the articles in one statement, slugs chosen for all of them
+    with one look-up.  Another import may take one of those slugs between
+    the look-up and the insert: the unique constraint refuses the batch,
+    the savepoint keeps the page's transaction usable, and new slugs are
+    chosen."""
+    articles = [item.article for item in new]
+    if not articles:
+        return []
+    for attempt in range(SLUG_ATTEMPTS):
+        slugs = article_slugs_for(
+            [(a.headline, a.suggested_headline) for a in articles]
+        )
+        for article, slug in zip(articles, slugs, strict=True):
+            article.slug = slug
+        try:
+            with transaction.atomic():
+                Article.objects.bulk_create(articles)
+            break
+        except IntegrityError:
+            if attempt == SLUG_ATTEMPTS - 1:
+                raise
+            for article in articles:
+                article.pk = None
+    _link(new, "places", "place_id")
+    _link(new, "programs", "program_id")
+    return articles
+
+
+def _link(new: list[NewArticle], name: str, column: str) -> None:
+    through = getattr(Article, name).through
+    rows = through.objects.bulk_create(
+        through(article_id=item.article.pk, **{column: other.pk})
+        for item in new
+        for other in sorted(getattr(item, name), key=lambda o: o.pk)
+    )
+    for item in new:
+        item.links[name] = []
+    by_article = {item.article.pk: item for item in new}
+    for row in rows:
+        by_article[row.article_id].links[name].append(row)
+
+
+def articles_record_created(*, new: list[NewArticle]) -> None:
+    """One revision per new article ("created"), in bulk, with its places
+    and programs as the admin's history shows them; called last, so the
+    revision holds the article as imported (flags included)."""
+    if not new:
+        return
+    history = Article.history.model
+    records = Article.history.bulk_history_create([item.article for item in new])
+    for name, column in (("places", "place_id"), ("programs", "program_id")):
+        m2m_history = apps.get_model(
+            history._meta.app_label, f"{history.__name__}_{name}"
+        )
+        m2m_history.objects.bulk_create(
+            m2m_history(
+                history_id=record.history_id,
+                id=row.pk,
+                article_id=row.article_id,
+                **{column: getattr(row, column)},
+            )
+            for item, record in zip(new, records, strict=True)
+            for row in item.links.get(name, ())
+        )

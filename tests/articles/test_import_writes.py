@@ -1,0 +1,116 @@
+"""What a page import writes, and how many statements it takes: one revision
+per article (with its places and programs in it), and a number of queries
+that does not grow with the number of articles on the page."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles import search, services
+from articles.models import Article, Reprint, SearchChunk
+from articles.selectors import article_search
+
+pytestmark = pytest.mark.django_db
+
+# Text written for these tests.
+TOPICS = ["小麦春管", "道路养护", "校园安全", "秋季征兵", "森林防火", "文化下乡"]
+
+
+def page(n: int, step: str = "一", photo: bool = False) -> bytes:
+    """A page of `n` short articles, each naming a town, its county, a
+    program and the same reporter; the headlines printed below them."""
+    bodies, heads = [], []
+    for topic in TOPICS[:n]:
+        bodies.append(
+            f"本报讯 近日，交城县夏家营镇召开{topic}工作推进会，安排部署第{step}阶段"
+            f"{topic}和乡村振兴任务。会议要求各村把{topic}工作抓实抓细，"
+            "确保按期完成。（记者 王建国）"
+        )
+        heads.append(f"夏家营镇部署{topic}工作")
+    if photo:  # a photo story: its words, the credit, a caption
+        bodies.append("秋收时节，田野里一片金黄，\n\n农户们忙着收割晾晒。")
+        bodies.append("李平 摄\n\n农户在场院晾晒玉米。")
+        heads.append("秋收忙")
+    return ("\n\n".join(bodies) + "\n\n" + "\n\n".join(heads) + "\n").encode()
+
+
+def test_one_revision_per_imported_article_with_its_places_and_programs(
+    gazetteer_db,
+):
+    result = services.page_import(raw=page(3), filename="a.txt")
+    assert len(result.articles) == 3
+    History = Article.history.model
+    assert History.objects.count() == 3
+    for article in result.articles:
+        (record,) = article.history.all()
+        assert record.history_type == "+"
+        assert record.headline == article.headline
+        assert (
+            {p.place.name for p in record.places.all()}
+            == {p.name for p in article.places.all()}
+            == {"夏家营镇", "交城县"}
+        )
+        assert {p.program.name for p in record.programs.all()} == {"乡村振兴"}
+
+
+def test_imported_article_history_shows_in_admin(gazetteer_db, admin_client):
+    article = services.page_import(raw=page(1), filename="a.txt").articles[0]
+    response = admin_client.get(
+        reverse("admin:articles_article_history", args=[article.pk])
+    )
+    assert response.status_code == 200
+    assert article.headline in response.content.decode()
+
+
+def index_rows():
+    return sorted(SearchChunk.objects.values_list("article_id", "kind", "text"))
+
+
+def test_index_written_at_import_is_what_reindexing_writes(gazetteer_db):
+    result = services.page_import(
+        raw=page(3, photo=True),
+        filename="a.txt",
+        publish=True,
+    )
+    assert result.captions == 1
+    at_import = index_rows()
+    assert any("场院晾晒玉米" in text and "李平" in text for *_, text in at_import)
+    search.index_articles(articles=result.articles)
+    assert index_rows() == at_import
+    for words in ("场院晾晒", "李平", "部署小麦春管"):
+        found = article_search(params={"q": words}).articles
+        assert {a.pk for a in found} & {a.pk for a in result.articles}
+
+
+def queries_to_import(raw: bytes, filename: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        result = services.page_import(raw=raw, filename=filename)
+    assert result.status == "imported"
+    return len(queries)
+
+
+def test_queries_to_import_a_page_do_not_grow_with_its_articles(gazetteer_db):
+    # The reporter, tags and slugs' stems exist after a first page, as in
+    # a running archive; then two and six articles take as many queries.
+    services.page_import(raw=page(6, "一"), filename="first.txt")
+    two = queries_to_import(page(2, "二"), "two.txt")
+    six = queries_to_import(page(6, "三"), "six.txt")
+    assert two == six
+    assert six <= 36
+    # The later pages' articles were linked to the first page's as reprints
+    # (the same text but for a word), in those same queries.
+    assert Reprint.objects.count() >= 6
+
+
+def test_the_same_piece_twice_on_a_page_links_both_to_the_archived_one(
+    gazetteer_db,
+):
+    [first] = services.page_import(raw=page(1), filename="a.txt").articles
+    body = page(1, "二").decode().split("\n\n")[0]
+    again = body.replace("召开", "举行").replace("本报讯 ", "")
+    twice = f"{body}\n\n{again}\n\n夏家营镇部署小麦春管工作\n\n夏家营镇举行推进会\n"
+    result = services.page_import(raw=twice.encode(), filename="b.txt")
+    assert len(result.articles) == 2
+    for article in result.articles:
+        assert Reprint.objects.filter(article=article, original=first).exists()
