@@ -10,7 +10,7 @@ PORT ?= 8000
 N ?= 200
 SEARCH_N ?= 20000
 
-.PHONY: run worker test install migrate lint format bench-import bench-reprints bench-search bench-load clean
+.PHONY: run worker test install migrate lint format bench-import bench-reprints bench-search bench-suggest bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ migrate: install
 run: migrate
 	$(PY) manage.py load_gazetteer
 	$(PY) manage.py import_pages fixtures/pages --publish
-	$(PY) manage.py create_demo_staff
+	$(PY) manage.py create_demo_staff --address $(HOST):$(PORT)
 	# The import worker runs beside the web server and stops with it.
 	$(PY) manage.py db_worker --no-reload & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
@@ -62,6 +62,11 @@ bench-reprints: install
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench-search N=100000
 bench-search: migrate
 	$(PY) bench/bench_search.py --articles $(N)
+
+# E synthetic public names (NameKey rows) in the configured database:
+# /api/suggest/'s lookup, cold and warm, per kind of prefix.
+bench-suggest: migrate
+	$(PY) bench/bench_suggest.py --entities $(or $(E),200000)
 
 # 50 clients for 60 s against gunicorn on 127.0.0.1 (wrk from Debian's packages),
 # three runs: the pages alone, the pages during a 200-page publishing import,

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from . import runs
+from . import changes, runs
 from .models import ImportFile, ImportRun
 
 
@@ -120,6 +120,13 @@ class ImportRunAdmin(admin.ModelAdmin):
             "counts": counts,
             "duration": self.duration(run),
             "files": run.files.select_related("page").order_by("order", "id"),
+            "changed_files": [
+                (file, changes.labelled(file.changes))
+                for file in run.files.filter(
+                    status=ImportFile.Status.REPLACED
+                ).order_by("order", "id")
+                if file.changes.get("articles")
+            ],
             "failed": run.files.filter(status=ImportFile.Status.FAILED).order_by(
                 "order", "id"
             ),

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from . import openapi, printed, printed_api, reprints, selectors
+from . import openapi, printed, printed_api, reprints, selectors, suggestions
 from .querystring import with_params
 from .views import public_cache, read_only
 
@@ -101,8 +101,41 @@ def article_list(request):
             ]
             for name, facets in result.facets.items()
         },
+        # A pinyin query that found nothing as typed: the Chinese it was read as.
+        "read_as": result.read_as or None,
     }
     return _json(data)
+
+
+MAX_SUGGEST_QUERY = 100
+
+
+@read_only
+@public_cache
+def suggest(request):
+    """Names for the search box as the reader types: people, places,
+    programs and tags (Chinese or pinyin), with their public article
+    counts.  Index lookups only (see suggestions.py)."""
+    q = request.GET.get("q", "")
+    if len(q) > MAX_SUGGEST_QUERY:
+        return _json({"error": f"q 最长 {MAX_SUGGEST_QUERY} 个字"}, status=400)
+    found = suggestions.suggest(q)
+    return _json(
+        {
+            "query": q,
+            "suggestions": [
+                {
+                    "kind": s.kind,
+                    "kind_label": s.kind_label,
+                    "name": s.name,
+                    "detail": s.detail,
+                    "url": request.build_absolute_uri(s.url),
+                    "count": s.count,
+                }
+                for s in found
+            ],
+        }
+    )
 
 
 @read_only

@@ -569,6 +569,8 @@ class ImportFile(models.Model):
     captions = models.PositiveIntegerField("图片说明", default=0)
     flagged = models.PositiveIntegerField("待核查", default=0)
     kept_edited = models.PositiveIntegerField("保留已编辑", default=0)
+    # A replaced page: what changed, article by article (changes.py).
+    changes = models.JSONField("稿件变化", default=dict, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
@@ -631,3 +633,65 @@ class Reprint(models.Model):
 
     def __str__(self):
         return f"{self.article_id} ≈ {self.original_id}"
+
+
+class NameKey(models.Model):
+    """What readers may type to find a person, place, program or tag with a
+    public page: one row per key — its name and aliases as the index
+    normalises them (`交城县`), and their pinyin, full (`jiaochengxian`) and
+    initials (`jcx`), every reading of a polyphone — with the entity's
+    public article count, stored so that suggestions are index lookups,
+    never counts.  Only public entities have rows; the services that save
+    articles and entities keep them current (services/names.py)."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "人物"
+        PLACE = "place", "地名"
+        PROGRAM = "program", "政策项目"
+        TAG = "tag", "标签"
+
+    kind = models.CharField("类别", max_length=8, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField("对象编号")
+    key = models.CharField("检索键", max_length=120, db_index=True)
+    # The name or alias the key reads, normalised (`交城` for `jiaocheng`).
+    text = models.CharField("所读名称", max_length=100)
+    name = models.CharField("名称", max_length=100)
+    detail = models.CharField("说明", max_length=100, blank=True)
+    slug = models.CharField("网址名", max_length=200)
+    article_count = models.PositiveIntegerField("已发布稿件数")
+
+    class Meta:
+        verbose_name = "读者检索名"
+        verbose_name_plural = "读者检索名"
+        indexes = [
+            models.Index(fields=["kind", "object_id"], name="namekey_entity"),
+            # A prefix one letter long (`j`) matches a good share of all keys:
+            # walking the most-covered names first finds eight sooner than
+            # sorting every match.
+            models.Index(fields=["-article_count"], name="namekey_most_articles"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.name}"
+
+
+class HeadlineWord(models.Model):
+    """A word printed in a headline block, with its pinyin (full and
+    initials, every reading): how a query typed in pinyin (`chejian`)
+    becomes the Chinese it stands for (`车间`), which the index then finds
+    in headlines.  A vocabulary, not a row per article: words are added as
+    headlines are indexed and never removed (a word no published headline
+    holds any more finds nothing, and costs one row)."""
+
+    word = models.CharField("词", max_length=40)
+    key = models.CharField("拼音", max_length=120, db_index=True)
+
+    class Meta:
+        verbose_name = "标题词"
+        verbose_name_plural = "标题词"
+        constraints = [
+            models.UniqueConstraint(fields=["key", "word"], name="headlineword_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.word}"

@@ -91,6 +91,14 @@ SCHEMAS = {
     "ArticleList": {
         **_list("ArticleSummary"),
         "required": ["count", "next", "previous", "results", "facets"],
+        "properties": {
+            **_list("ArticleSummary")["properties"],
+            "read_as": {
+                "type": ["string", "null"],
+                "description": "拼音检索词按原样没有结果时，按其读作的汉字检索"
+                "（如 jiaocheng → 交城）；否则为 null",
+            },
+        },
     },
     "PageSource": {
         "type": "object",
@@ -145,6 +153,36 @@ SCHEMAS = {
         },
     },
     "IssueList": _list("Issue"),
+    "Suggestion": {
+        "type": "object",
+        "required": ["kind", "kind_label", "name", "detail", "url", "count"],
+        "properties": {
+            "kind": {"type": "string", "enum": ["person", "place", "program", "tag"]},
+            "kind_label": {
+                "type": "string",
+                "description": "人物、地名、政策项目、标签",
+            },
+            "name": {"type": "string"},
+            "detail": {"type": "string", "description": "地名的上级、人物的单位"},
+            "url": {"type": "string", "format": "uri"},
+            "count": {
+                "type": "integer",
+                "description": "已发布稿件数，与点开后的页面所示相同",
+            },
+        },
+    },
+    "SuggestionList": {
+        "type": "object",
+        "required": ["query", "suggestions"],
+        "properties": {
+            "query": {"type": "string"},
+            "suggestions": {
+                "type": "array",
+                "maxItems": 8,
+                "items": {"$ref": "#/components/schemas/Suggestion"},
+            },
+        },
+    },
 }
 
 
@@ -176,6 +214,14 @@ def schema(server: str) -> dict:
                         *_PAGING,
                     ],
                     "responses": _ok("ArticleList"),
+                }
+            },
+            "/api/suggest/": {
+                "get": {
+                    "summary": "输入提示：名称、别名或拼音（全拼或首字母）以所输入内容"
+                    "开头的人物、地名、政策项目和标签，按已发布稿件数排序",
+                    "parameters": [_filter("q", "已输入的文字（汉字、繁体或拼音）")],
+                    "responses": _ok("SuggestionList"),
                 }
             },
             "/api/articles/{id}/": {

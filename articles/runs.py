@@ -161,7 +161,11 @@ def run_requeue(*, run: ImportRun) -> int:
             status__in=[ImportFile.Status.FAILED, ImportFile.Status.PENDING]
         )
         count = files.update(
-            status=ImportFile.Status.PENDING, error="", warnings=[], finished_at=None
+            status=ImportFile.Status.PENDING,
+            error="",
+            warnings=[],
+            changes={},
+            finished_at=None,
         )
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportRun.Status.QUEUED, finished_at=None, current_file=""
@@ -269,6 +273,7 @@ def _import_file(file: ImportFile, options: dict, issue_date) -> FileOutcome:
             file.captions = result.captions
             file.flagged = result.flagged
             file.kept_edited = len(result.kept_edited)
+            file.changes = result.changes
     file.finished_at = timezone.now()
     with transaction.atomic():
         file.save()

@@ -10,7 +10,7 @@ from taggit.models import TaggedItem
 
 from people.models import Byline, Person
 
-from . import search
+from . import search, suggestions
 from .facets import ArticleFilter, Facet, facet_counts
 from .models import Article, Place, Program, RetiredSlug
 
@@ -142,6 +142,12 @@ class SearchResult:
     facets: dict[str, list[Facet]] = field(default_factory=dict)
     facets_are_sampled: bool = False
     facet_basis: int = 0  # how many of the results the facets counted
+    # A pinyin query that found nothing as typed shows what its Chinese
+    # reading finds (`jiaocheng` → 交城); `typed` is what the reader typed.
+    read_as: str = ""
+    typed: str = ""
+    # When nothing is found: what to try instead (suggestions.Hint).
+    hints: list = field(default_factory=list)
 
     @property
     def num_pages(self) -> int:
@@ -207,6 +213,21 @@ def article_search(
         offset=(page - 1) * page_size,
         size=page_size,
     )
+    typed, read_as, hints = params.get("q", ""), "", []
+    if not found.count and query.terms:
+        # Only when nothing is found: a search with results pays nothing.
+        reading = suggestions.pinyin_reading_with_results(typed, base)
+        if reading:
+            read_as, query = reading, search.parse_query(reading)
+            found = search.search_page(
+                query=query,
+                articles=base,
+                sort=sort,
+                offset=(page - 1) * page_size,
+                size=page_size,
+            )
+        else:
+            hints = suggestions.zero_result_hints(typed, query, base)
     ids, facet_ids = found.ids, found.facet_ids
     if with_entities:
         by_id = _with_entity_names(ids)
@@ -229,6 +250,9 @@ def article_search(
         facets=facet_counts(facet_ids, params),
         facets_are_sampled=found.sampled,
         facet_basis=len(facet_ids) if isinstance(facet_ids, list) else found.count,
+        read_as=read_as,
+        typed=typed if read_as else "",
+        hints=hints,
     )
 
 

@@ -95,6 +95,7 @@ urlpatterns = [
     path("api/articles/<int:pk>/", api.article_detail, name="api_article"),
     path("api/issues/", api.issue_list, name="api_issues"),
     path("api/pages/<int:pk>/", api.page_detail, name="api_page"),
+    path("api/suggest/", api.suggest, name="api_suggest"),
     path("api/schema/", api.schema, name="api_schema"),
     path("api/", api.schema_page, name="api_docs"),
 ]

@@ -127,6 +127,14 @@ def search(request):
             "q": request.GET.get("q", ""),
             "facet_groups": _facet_groups(request.GET, result),
             "active": _active_filters(request),
+            "hints": [
+                (
+                    hint.label,
+                    hint.query,
+                    with_params(request.GET, q=hint.query, page=None),
+                )
+                for hint in result.hints
+            ],
             **_pager_links(request.GET, result),
             "sort_links": [
                 (label, with_params(request.GET, sort=key), key == result.sort)

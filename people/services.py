@@ -16,6 +16,7 @@ from articles.services.common import (
     require,
     stored_article_id,
 )
+from articles.services.names import entity_ref, names_follow
 from articles.slugs import pinyin_slug, unique_slug
 
 from .models import Byline, Person
@@ -48,7 +49,8 @@ def person_merge(*, keep: Person, remove: Person, user) -> Person:
     require(user, "people.delete_person")
     if keep.pk == remove.pk:
         raise WorkflowError("不能与自身合并", INVALID)
-    with transaction.atomic():
+    refs = [entity_ref(keep), entity_ref(remove)]
+    with transaction.atomic(), names_follow(entities=refs):
         touched = set(remove.bylines.values_list("article_id", flat=True))
         for byline in remove.bylines.all():
             if Byline.objects.filter(
@@ -75,7 +77,8 @@ def person_save(*, person: Person, user) -> Person:
         before = (
             Person.objects.filter(pk=person.pk).values_list("name", flat=True).first()
         )
-        person.save()
+        with names_follow(entities=[entity_ref(person)] if person.pk else []):
+            person.save()
         if before is not None and before != person.name:
             signed = Article.objects.filter(bylines__person=person).distinct()
             search.index_articles(articles=signed)
@@ -89,7 +92,9 @@ def byline_save(*, byline: Byline, user) -> Byline:
     require(user, "people.change_byline" if byline.pk else "people.add_byline")
     with transaction.atomic():
         before = stored_article_id(byline)
-        byline.save()
+        with names_follow(article_ids=[before, byline.article_id]) as names:
+            byline.save()
+            names.articles.add(byline.article_id)
         reindex(before, byline.article_id)
         transaction.on_commit(public_changed)
     return byline
@@ -99,6 +104,7 @@ def byline_delete(*, byline: Byline, user) -> None:
     require(user, "people.delete_byline")
     with transaction.atomic():
         article_id = byline.article_id
-        byline.delete()
+        with names_follow(article_ids=[article_id]):
+            byline.delete()
         reindex(article_id)
         transaction.on_commit(public_changed)

@@ -6,6 +6,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from newsroom.admin_actions import report_each
 from people import services as people_services
@@ -121,6 +122,22 @@ class ArticleAdminBase(ServiceDeleteMixin, SimpleHistoryAdmin):
         self._each(request, queryset, services.article_mark_reviewed, "核查")
 
 
+class RevisionChanges(HistoricalRecordContextHelper):
+    """The revision list's "改动" column as staff read it: an empty value is
+    "（空）" rather than Python's "None", yes/no in Chinese, lists joined
+    with 、 rather than printed as "[a, b]"."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        if value is None or value == "" or value == []:
+            return "（空）"
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, list):
+            return "、".join(str(item) for item in value)
+        return value
+
+
 @admin.register(Article)
 class ArticleAdmin(ArticleToolsMixin, ArticleAdminBase):
     list_display = [
@@ -182,6 +199,9 @@ class ArticleAdmin(ArticleToolsMixin, ArticleAdminBase):
         ),
     ]
     object_history_list_template = "admin/articles/article/history_list.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return RevisionChanges(self.model, historical_record)
 
     def view_on_site(self, obj):
         # One "view on site" button, and only where the page exists.
@@ -257,6 +277,12 @@ class ArticleAdmin(ArticleToolsMixin, ArticleAdminBase):
             expected_version=form.cleaned_data.get("expected_version"),
             reason="恢复旧版本" if restoring else "编辑",
         )
+
+    def save_related(self, request, form, formsets, change):
+        # The form's places, programs and tags are saved after the article:
+        # the public counts of what they name follow them (and the bylines).
+        with services.names_follow(article_ids=[form.instance.pk]):
+            super().save_related(request, form, formsets, change)
 
     def save_formset(self, request, form, formset, change):
         # Bylines and captions are part of the article's search text: their

@@ -2,18 +2,22 @@
 
 Matching is on normalised text (see `query.normalize`), while the reader
 sees the text as printed: each match is mapped back to the characters it
-came from, so `ＰＭ２．５` is marked for `pm2.5`.  Pure: no database."""
+came from, so `ＰＭ２．５` is marked for `pm2.5`, and `交城縣` as printed
+for `交城县` (folding is one character for one: see `query.fold`).  Pure:
+no database."""
 
 import html
 import re
 import unicodedata
+
+from .query import fold
 
 
 def _normalized_map(text: str) -> tuple[str, list[int] | None]:
     """Normalised text (without whitespace folding) and, for each of its
     characters, the index of the source character it came from (None when
     normalising kept every character in place, as for nearly all text)."""
-    whole = unicodedata.normalize("NFKC", text).lower()
+    whole = fold(unicodedata.normalize("NFKC", text).lower())
     if len(whole) == len(text):
         return whole, None
     out: list[str] = []
@@ -22,7 +26,7 @@ def _normalized_map(text: str) -> tuple[str, list[int] | None]:
     # and punctuation, full-width forms) in one call; the rest (`……`,
     # `℃`) one by one.
     for piece in _PIECES.finditer(text):
-        norm = unicodedata.normalize("NFKC", piece.group()).lower()
+        norm = fold(unicodedata.normalize("NFKC", piece.group()).lower())
         out.append(norm)
         if piece.group(1):
             origin.extend(range(piece.start(), piece.end()))

@@ -6,8 +6,10 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from ..models import Article, SearchChunk
+from ..importing.words import cut
+from ..models import Article, HeadlineWord, SearchChunk
 from .backends import backend
+from .pinyin import name_keys
 from .query import normalize
 
 
@@ -51,7 +53,40 @@ def index_articles(*, articles: Iterable[Article]) -> None:
         rows = []
         for article in fresh:
             rows += _rows(article, *article_texts(article))
-        backend().insert(rows)
+        _store(rows)
+
+
+def _store(rows: list[tuple[int, str, str]]) -> None:
+    """The rows into the engine's index, the headlines' words into the
+    pinyin vocabulary: both ways of indexing end here."""
+    backend().insert(rows)
+    remember_headline_words(t for _, k, t in rows if k == SearchChunk.Kind.TITLE)
+
+
+def remember_headline_words(titles: Iterable[str]) -> None:
+    """Add the words of these headline blocks (normalised) to the
+    vocabulary a pinyin query is read through (`HeadlineWord`): words of
+    two or more Chinese characters, each with its pinyin keys."""
+    words = {
+        w for title in titles for w in cut(title) if 2 <= len(w) <= 40 and _all_han(w)
+    }
+    if not words:
+        return
+    # Every time: a word already stored is one conflict ignored, and a
+    # process-wide memory of stored words would outlive a rolled-back
+    # transaction.
+    # Sorted: two imports adding the same words take their unique-index
+    # locks in one order, so neither can wait on the other in a cycle.
+    pairs = sorted({(k[:120], w) for w in words for k in name_keys(w)})
+    HeadlineWord.objects.bulk_create(
+        [HeadlineWord(word=w, key=k) for k, w in pairs],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+
+
+def _all_han(word: str) -> bool:
+    return all("\u3400" <= c <= "\u9fff" for c in word)
 
 
 def index_new_articles(*, articles: Iterable[tuple[Article, list, list]]) -> None:
@@ -61,7 +96,7 @@ def index_new_articles(*, articles: Iterable[tuple[Article, list, list]]) -> Non
     rows = []
     for article, captions, names in articles:
         rows += _rows(article, *_texts(article, captions=captions, names=names))
-    backend().insert(rows)
+    _store(rows)
 
 
 def index_remove(*, article_ids: Iterable[int]) -> None:

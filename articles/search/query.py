@@ -17,6 +17,7 @@ asks for them is in `backends/`.
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 MAX_TERM = 64  # longest query term, in characters
 MAX_TERMS = 10
@@ -33,9 +34,47 @@ class QueryError(ValueError):
 # --- tokens -------------------------------------------------------------------
 
 
+# Quotation marks as pasted from a page, from a Hong Kong or Taiwan text
+# (「」『』) or typed on a Western keyboard are one mark to search: the
+# reader cannot tell which the page printed.
+_QUOTES = {ord(c): '"' for c in "“”„‟「」『』〝〞"} | {ord(c): "'" for c in "‘’‚‛"}
+
+
+@cache
+def folding() -> dict[int, str]:
+    """The character table `fold` applies: traditional characters to their
+    simplified forms (OpenCC's t2s, character by character) and quotation
+    marks to ASCII.  One character to one character, always, so an offset
+    in folded text is an offset in the printed text (highlighting relies on
+    it).  Built once per process from OpenCC's own dictionary (~30 ms): the
+    library is kept current, and a table copied here would not be."""
+    import opencc  # only here: importing this module needs no converter
+
+    # Each character on a line of its own, so OpenCC's phrase rules never
+    # join two: the table is per character (乾 → 干 in 乾隆 as everywhere;
+    # the query folds the same way, so 乾隆 still finds 乾隆).
+    chars = [chr(c) for c in range(0x3400, 0xA000)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    table = {
+        ord(a): b
+        for a, b in zip(chars, converted, strict=True)
+        if len(b) == 1 and a != b
+    }
+    return table | _QUOTES
+
+
+def fold(text: str) -> str:
+    """Traditional characters to simplified, curly quotes to straight: the
+    last step of `normalize`, one character for one."""
+    return text.translate(folding())
+
+
 def normalize(text: str) -> str:
-    """NFKC, lower case, one space for any run of whitespace."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
+    """NFKC, lower case, traditional characters folded to simplified and
+    quotation marks to ASCII (`fold`), one space for any run of whitespace.
+    The index and the query share it: `交城縣` finds `交城县`, and a
+    headline printed `車間` is found by `车间`."""
+    text = fold(unicodedata.normalize("NFKC", text or "").lower())
     text = _PUA.sub(" ", text.replace("\x00", " "))
     return _SPACES.sub(" ", text).strip()
 
@@ -127,24 +166,53 @@ class ParsedQuery:
         )
 
 
-_QUERY_RE = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_OPENING = '"“「『〝'
+_CLOSING = '"”」』〞'
+_MINUS = "-－"
+
+
+def _phrases(text: str):
+    """(excluded, text) of each term of a query: whitespace separates
+    terms; a quotation mark *at a term's edge* opens a phrase that ends with
+    the next term ending in one, spaces included (`"主题 党日"`, `“扶贫车间”`).
+    A mark anywhere else, or one never closed, is part of the term: pasted
+    text such as `示范村”，全村` or `的“扶贫车间”。` is searched as printed."""
+    tokens = text.split()
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token in _MINUS:  # a dash standing alone excludes nothing
+            i += 1
+            continue
+        negative = token[0] in _MINUS
+        body = token[1:] if negative else token
+        end = None
+        if body[:1] in _OPENING:
+            if len(body) > 1 and body[-1] in _CLOSING:
+                end = i
+            else:
+                end = next(
+                    (j for j in range(i + 1, len(tokens)) if tokens[j][-1] in _CLOSING),
+                    None,
+                )
+        if end is None:
+            yield negative, body
+            i += 1
+            continue
+        yield negative, " ".join([body, *tokens[i + 1 : end + 1]])[1:-1]
+        i = end + 1
 
 
 def parse_query(raw: str) -> ParsedQuery:
     """`扶贫 车间 "主题 党日" -交城` → AND terms, quoted phrases, exclusions.
 
     Full-width spaces, quotes and minus signs count as their ASCII forms
-    (the query is NFKC-normalised like the index)."""
+    (the query is NFKC-normalised like the index); a quotation mark inside
+    a term is a character to find (see `_phrases`)."""
     text = unicodedata.normalize("NFKC", raw or "").replace("\x00", " ")
-    text = text.replace("“", '"').replace("”", '"').replace("－", "-")
     query = ParsedQuery()
     seen: set[tuple[bool, str]] = set()
-    for match in _QUERY_RE.finditer(text):
-        negative = bool(match.group(1))
-        phrase = match.group(2) if match.group(2) is not None else match.group(3)
-        if phrase.startswith("-") and match.group(3) is not None:
-            negative, phrase = True, phrase[1:]
-        phrase = phrase.strip('"')
+    for negative, phrase in _phrases(text):
         norm = normalize(phrase)
         if not norm:
             continue

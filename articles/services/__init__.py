@@ -9,6 +9,7 @@ where they write more than one row.  One module per domain:
 - `entities`: places and programs (confirm, reject, merge);
 - `exchange`: articles as rows of an export file, and back;
 - `gazetteer`: loading places and programs, and what the parser knows;
+- `names`: the names, pinyin and public counts readers search by (NameKey);
 - `common`: the refusal (`WorkflowError`) and permission checks they share.
 
 People and bylines are written by `people.services`.
@@ -50,6 +51,7 @@ from .entities import (
 )
 from .exchange import article_export_row, article_import_row
 from .gazetteer import gazetteer_current, gazetteer_load, programs_load
+from .names import names_follow, names_rebuild, names_refresh
 from .pages import (
     TOO_LARGE,
     PageImportError,
@@ -64,6 +66,9 @@ from .pages import (
 )
 
 __all__ = [
+    "names_follow",
+    "names_rebuild",
+    "names_refresh",
     "CONFLICT",
     "FORBIDDEN",
     "INVALID",

@@ -22,6 +22,7 @@ from .common import (
     require_public_change,
     stored_article_id,
 )
+from .names import names_follow
 
 
 def _slug_base(headline: str, fallback: str) -> str:
@@ -109,7 +110,8 @@ def _saved(
     article._change_reason = reason
     if fields is not None:
         fields = [*fields, "version", "is_edited", "updated_at"]
-    article.save(update_fields=fields)
+    with names_follow(article_ids=[article.pk]):
+        article.save(update_fields=fields)
     search.index_articles(articles=[article])
     transaction.on_commit(public_changed)
     return article
@@ -303,8 +305,9 @@ def article_split(*, article: Article, at: int, user) -> Article:
             flags=[Article.Flag.NO_HEADLINE],
             is_edited=True,
         )
-        second.places.set(article.places.all())
-        second.programs.set(article.programs.all())
+        with names_follow(article_ids=[article.pk, second.pk]):
+            second.places.set(article.places.all())
+            second.programs.set(article.programs.all())
         article.body = "\n\n".join(paragraphs[:at])
         _saved(article, user, f"在第 {at + 1} 段前拆分", ["body"])
         search.index_articles(articles=[second])
@@ -323,7 +326,10 @@ def article_merge(*, first: Article, second: Article, user) -> Article:
     if first.pk == second.pk:
         raise WorkflowError("不能与自身合并", INVALID)
     _same_page(first, second)
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        names_follow(article_ids=[first.pk, second.pk]),
+    ):
         statuses = locked_statuses(first, second)
         if len(statuses) != 2:
             raise WorkflowError("稿件已不存在", INVALID)
@@ -404,5 +410,6 @@ def article_delete(*, article: Article, user) -> None:
         if locked_statuses(article).get(article.pk) == Article.Status.PUBLISHED:
             require_public_change(user)
         search.index_remove(article_ids=[article.pk])
-        article.delete()
+        with names_follow(article_ids=[article.pk]):
+            article.delete()
         transaction.on_commit(public_changed)

@@ -13,6 +13,7 @@ from .common import (
     require,
 )
 from .gazetteer import program_slug
+from .names import entity_ref, names_follow
 
 
 def program_find_or_create(name: str, confirmed: bool, cache: dict) -> Program:
@@ -37,7 +38,10 @@ def place_merge(*, keep: Place, remove: Place, user) -> Place:
         or remove.pk in _place_ancestor_ids(keep)
     ):
         raise WorkflowError("不能合并一个地名与它自身或它的上下级", INVALID)
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        names_follow(entities=[entity_ref(keep), entity_ref(remove)]),
+    ):
         for article in remove.articles.all():
             article.places.add(keep)
         remove.children.update(parent=keep)
@@ -57,7 +61,10 @@ def program_merge(*, keep: Program, remove: Program, user) -> Program:
     require(user, "articles.delete_program")
     if keep.pk == remove.pk:
         raise WorkflowError("不能与自身合并", INVALID)
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        names_follow(entities=[entity_ref(keep), entity_ref(remove)]),
+    ):
         for article in remove.articles.all():
             article.programs.add(keep)
         keep.aliases = merge_aliases(keep, remove)
@@ -70,7 +77,8 @@ def program_merge(*, keep: Program, remove: Program, user) -> Program:
 def entity_confirm(*, obj: Place | Program, user) -> None:
     require(user, f"articles.change_{obj._meta.model_name}")
     obj.is_confirmed = True
-    obj.save(update_fields=["is_confirmed"])
+    with transaction.atomic(), names_follow(entities=[entity_ref(obj)]):
+        obj.save(update_fields=["is_confirmed"])
     flag = (
         Article.Flag.NEW_PLACE if isinstance(obj, Place) else Article.Flag.NEW_PROGRAM
     )
@@ -82,7 +90,7 @@ def entity_reject(*, obj: Place | Program, user) -> None:
     require(user, f"articles.delete_{obj._meta.model_name}")
     if obj.is_confirmed:
         raise WorkflowError("已确认的条目不能驳回，请用删除", INVALID)
-    with transaction.atomic():
+    with transaction.atomic(), names_follow(entities=[entity_ref(obj)]):
         articles = list(obj.articles.all())
         if isinstance(obj, Place):
             obj.children.update(parent=obj.parent)
@@ -110,7 +118,9 @@ def entity_save(*, obj: Place | Program, user) -> Place | Program:
     action = "change" if obj.pk else "add"
     require(user, f"articles.{action}_{obj._meta.model_name}")
     with transaction.atomic():
-        obj.save()
+        with names_follow(entities=[entity_ref(obj)] if obj.pk else []) as names:
+            obj.save()
+            names.entities.add(entity_ref(obj))
         transaction.on_commit(public_changed)
     return obj
 
@@ -118,5 +128,6 @@ def entity_save(*, obj: Place | Program, user) -> Place | Program:
 def entity_delete(*, obj: Place | Program, user) -> None:
     require(user, f"articles.delete_{obj._meta.model_name}")
     with transaction.atomic():
-        obj.delete()
+        with names_follow(entities=[entity_ref(obj)]):
+            obj.delete()
         transaction.on_commit(public_changed)

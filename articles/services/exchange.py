@@ -13,6 +13,7 @@ from ..models import Article, Caption, Page, Place, Program
 from .articles import article_slug_for
 from .entities import program_find_or_create
 from .gazetteer import place_slug
+from .names import names_follow
 
 
 def article_export_row(article: Article) -> dict:
@@ -48,7 +49,7 @@ def article_export_row(article: Article) -> dict:
 def article_import_row(*, row: dict) -> Article:
     """Load one exported line back (`import_articles`); the slug is kept when
     it is free.  Places and programs are matched by name or created."""
-    with transaction.atomic():
+    with transaction.atomic(), names_follow() as names:
         page = None
         if row.get("source"):
             page = Page.objects.filter(filename=row["source"]).order_by("id").first()
@@ -108,4 +109,5 @@ def article_import_row(*, row: dict) -> Article:
                 text=text, article=article, page=page, position=position
             )
         search.index_articles(articles=[article])
+        names.articles.add(article.pk)
     return article

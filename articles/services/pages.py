@@ -16,7 +16,7 @@ from django.db.models import Q
 from people.models import Byline, Person
 from people.services import person_get_or_create
 
-from .. import issues, pagetext, reprints, search
+from .. import changes, issues, pagetext, reprints, search
 from ..importing import DecodeError, ParsedPage, decode, parse_page
 from ..importing.codes import CodedError
 from ..models import Article, Caption, Page, Place, Program
@@ -24,7 +24,9 @@ from ..printmeta import PrintMeta
 from .common import find_or_create, public_changed, public_grew, require
 from .entities import program_find_or_create
 from .gazetteer import gazetteer_current, place_slug
+from .names import names_added, names_follow
 from .page_articles import NewArticle, articles_create, articles_record_created
+from .snapshots import article_snapshots
 
 
 class PageImportError(CodedError):
@@ -48,6 +50,8 @@ class PageImportResult:
     # What staff should know about the file though it imported (e.g.
     # control characters removed).
     warnings: list[str] = field(default_factory=list)
+    # A replaced page: what changed, article by article (changes.py).
+    changes: dict = field(default_factory=dict)
 
     @property
     def flagged(self) -> int:
@@ -265,19 +269,26 @@ def page_import(
         ).first()
     parsed = parse_page(text, gazetteer=gazetteer_current())
     status = Article.Status.PUBLISHED if publish else Article.Status.REVIEW
-    with transaction.atomic():
+    # Counts readers see change only when published articles come or go;
+    # a new page only adds (names_added, below), a replaced one is counted
+    # again.
+    followed = list(existing.articles.values_list("pk", flat=True)) if existing else []
+    with transaction.atomic(), names_follow(article_ids=followed) as names:
         result = PageImportResult(
             filename=filename,
             status="replaced" if existing else "imported",
             warnings=warnings,
         )
         kept_positions: set[int] = set()
+        before: list[dict] = []
         if existing:
             page = existing
             kept = list(page.articles.filter(is_edited=True))
             result.kept_edited = kept
             kept_positions = {a.position for a in kept}
             stale = page.articles.filter(is_edited=False)
+            # Read before they go, for the run report's diff.
+            before = article_snapshots(ids=list(stale.values_list("id", flat=True)))
             search.index_remove(article_ids=list(stale.values_list("id", flat=True)))
             stale.delete()
             page.captions.filter(
@@ -414,6 +425,18 @@ def page_import(
         )
         reprints.reprints_index(articles=result.articles)
         articles_record_created(new=new)
+        if existing:
+            result.changes = changes.article_changes(
+                old=before,
+                new=article_snapshots(ids=[a.pk for a in result.articles]),
+                kept=[
+                    {"id": a.pk, "title": str(a), "position": a.position}
+                    for a in result.kept_edited
+                ],
+            )
+            names.articles.update(a.pk for a in result.articles)
+        elif publish:
+            names_added(article_ids=[a.pk for a in result.articles])
         if existing:
             transaction.on_commit(public_changed)
         elif publish:

@@ -149,6 +149,10 @@ TASKS = {
 # A running import not heard from for this long was killed: shown as
 # interrupted, with its files not done.
 NEWSROOM_RUN_STALE_SECONDS = int(os.environ.get("NEWSROOM_RUN_STALE_SECONDS", "120"))
+# Staff upload a month or a year of pages at once (a year is ~1,500 page
+# files); Django's default of 100 files a request refused a 300-page upload
+# with a bare 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_FILES", "2000"))
 
 # Page originals (PDF, scans) and their rendered pictures.  Local disk by
 # default, served by the web server (or by `runserver` in development); see

@@ -40,3 +40,12 @@ def test_demo_staff_can_run_twice():
     call_command("create_demo_staff", stdout=io.StringIO())
     editor = get_user_model().objects.get(username="editor")
     assert editor.groups.count() == 1 and not editor.is_superuser
+
+
+def test_demo_logins_name_the_address_make_run_serves():
+    # `make run HOST=0.0.0.0 PORT=8080` passes its address on: the printed
+    # link must be the one the server answers at.
+    out = io.StringIO()
+    call_command("create_demo_staff", "--address", "0.0.0.0:8080", stdout=out)
+    assert "http://0.0.0.0:8080/admin/" in out.getvalue()
+    assert ":8000" not in out.getvalue()

@@ -1,6 +1,7 @@
 """What staff see in the admin: Chinese labels everywhere, each thing once,
 forms sized for the text they hold."""
 
+import datetime
 import re
 
 import pytest
@@ -88,6 +89,20 @@ def test_history_page_in_chinese(reviewer_client, reviewer):
     assert "导入" in table  # the importer's revision
     assert "改动" in table and "原因" in table and "设置标题" in table
     assert "标题：" in table and "headline" not in table
+
+
+def test_history_shows_empty_values_in_chinese(reviewer_client, reviewer):
+    # A date set where there was none: the old value is "empty", not "None".
+    article = Article.objects.published().first()
+    article.pub_date = None
+    services.article_save(article=article, user=reviewer, reason="日期不详")
+    article.pub_date = datetime.date(2020, 5, 4)
+    services.article_save(article=article, user=reviewer, reason="补日期")
+    url = reverse("admin:articles_article_history", args=[article.pk])
+    html = reviewer_client.get(url).content.decode()
+    table = html.split('id="change-history"')[1].split("</table>")[0]
+    assert "发表日期：" in table and "2020" in table
+    assert "None" not in table and "（空）" in table
 
 
 def test_changelist_filters_have_no_empty_links(editor_client):

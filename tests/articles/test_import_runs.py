@@ -307,3 +307,171 @@ def test_migration_fills_the_hash_of_pages_imported_before(gazetteer_db):
     migration.fill_text_hashes(global_apps, None)
     stored = Page.objects.get()
     assert stored.text_hash == pagetext.text_hash(stored.raw_text)
+
+
+# --- what a re-import changed -------------------------------------------------
+
+THREE_ARTICLES = (
+    "本报讯 近日，城关镇第一届农民运动会在镇文化广场开幕，来自各村的代表队参加了拔河、"
+    "跳绳等比赛。\n\n镇里为获奖队伍颁发了奖品。（记者 王小明）\n\n"
+    "本报讯 入春以来，水利站组织技术人员深入田间，帮助农户检修灌溉设施，保障春耕用水。"
+    "目前已检修水渠三十余处。（通讯员 李红）\n\n"
+    "本报讯 县图书馆近日开展读书月活动，向群众推荐农业科技图书，吸引了不少读者前来借阅。"
+    "活动将持续到月底。（记者 赵刚）\n\n"
+    "城关镇举办第一届农民运动会\n\n水利站助力春耕灌溉\n\n县图书馆开展读书月活动\n"
+)
+
+
+def changed_page() -> str:
+    return (
+        THREE_ARTICLES.replace("广场开幕", "广场隆重开幕")
+        .replace("奖品。", "奖品<script>alert(1)</script>。")
+        .replace("记者 王小明", "记者 张华")
+        .replace("城关镇举办第一届农民运动会", "城关镇农民运动会隆重开幕")
+        .replace("到月底", "到下月初")
+    )
+
+
+def replace_and_report(editor_client, folder, text):
+    (folder / "a.txt").write_text(text, "utf-8")
+    out, _ = run_command(str(folder), replace=True)
+    run = ImportRun.objects.order_by("-id").first()
+    run.out = out
+    assert run.files.get().status == ImportFile.Status.REPLACED
+    html = editor_client.get(
+        reverse("admin:articles_importrun_change", args=[run.pk])
+    ).content.decode()
+    return run, html
+
+
+def test_replace_run_report_shows_what_changed_per_article(editor_client, tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.txt").write_text(THREE_ARTICLES, "utf-8")
+    run_command(str(folder))
+    # Staff edited the third article: the re-import keeps it.
+    Article.objects.filter(headline="县图书馆开展读书月活动").update(is_edited=True)
+
+    run, html = replace_and_report(editor_client, folder, changed_page())
+    changes = run.files.get().changes
+    assert changes["unchanged"] == 1  # 水利站助力春耕灌溉
+    assert [a["change"] for a in changes["articles"]] == ["changed", "kept"]
+    assert "a.txt：稿件有变化 1 篇，未变 1 篇" in run.out
+
+    assert 'id="run-changes"' in html
+    assert "标题" in html and "城关镇举办第一届农民运动会" in html
+    assert "城关镇农民运动会隆重开幕" in html
+    # The body with its changed characters marked, and escaped.
+    assert "正文" in html and "<ins>隆重</ins>" in html
+    assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt;</ins>" in html
+    assert "<script>alert" not in html
+    assert "署名" in html and "<del>王小明（文字）</del>" in html
+    assert "<ins>张华（文字）</ins>" in html
+    # The edited article is kept as staff left it, and the report says so.
+    assert "已人工编辑，保留原稿，未替换" in html
+    kept = Article.objects.get(headline="县图书馆开展读书月活动")
+    assert "到月底" in kept.body
+    assert reverse("admin:articles_article_change", args=[kept.pk]) in html
+    assert "1 篇未变" in html
+
+
+def test_replace_with_an_unchanged_page_lists_no_changes(editor_client, tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.txt").write_text(THREE_ARTICLES, "utf-8")
+    run_command(str(folder))
+    run, html = replace_and_report(editor_client, folder, THREE_ARTICLES)
+    assert run.files.get().changes == {"unchanged": 3, "articles": []}
+    assert "a.txt：稿件有变化 0 篇，未变 3 篇" in run.out
+    assert 'id="run-changes"' not in html and "<ins>" not in html
+    assert "稿件无变化" in html
+
+
+# --- done when: a large upload ------------------------------------------------
+
+
+def test_upload_of_300_pages_queues_shows_progress_and_a_second_run_skips_all(
+    editor_client, tmp_path, monkeypatch
+):
+    # 300 different pages (a month and a half of a four-page paper).
+    folder = write_pages(tmp_path / "pages", 300)
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == 300
+
+    def upload():
+        return editor_client.post(
+            reverse("admin:articles_page_import"),
+            {
+                "files": [
+                    SimpleUploadedFile(name, (folder / name).read_bytes())
+                    for name in names
+                ],
+                "publication": "交城报",
+            },
+        )
+
+    parsed = {"n": 0}
+    real_parse = services.pages.parse_page
+
+    def counting_parse(*args, **kwargs):
+        parsed["n"] += 1
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(services.pages, "parse_page", counting_parse)
+    response = upload()
+    # The request stores the files and queues the run; it imports nothing.
+    assert response.status_code == 302
+    run = ImportRun.objects.get(source=ImportRun.Source.UPLOAD)
+    assert response["Location"] == reverse(
+        "admin:articles_importrun_change", args=[run.pk]
+    )
+    assert parsed["n"] == 0 and Page.objects.count() == 0
+    assert run.status == ImportRun.Status.QUEUED and run.files.count() == 300
+    progress_url = reverse("admin:articles_importrun_progress", args=[run.pk])
+    progress = editor_client.get(progress_url).json()
+    assert (progress["done"], progress["total"], progress["finished"]) == (
+        0,
+        300,
+        False,
+    )
+
+    # What the report page polls while the worker runs: pages done / total
+    # and the file at hand, read half way through.
+    seen = []
+    real_import_file = runs._import_file
+
+    def import_file_and_poll(file, *args):
+        if file.order == 150:
+            seen.append(editor_client.get(progress_url).json())
+        return real_import_file(file, *args)
+
+    monkeypatch.setattr(runs, "_import_file", import_file_and_poll)
+    assert work_the_queue() == 1
+    (half,) = seen
+    assert (half["done"], half["total"]) == (150, 300)
+    assert half["status"] == "running" and half["finished"] is False
+    assert half["current_file"] == names[150] and half["errors"] == []
+
+    progress = editor_client.get(progress_url).json()
+    assert (progress["done"], progress["total"], progress["finished"]) == (
+        300,
+        300,
+        True,
+    )
+    assert Page.objects.count() == 300
+    report = editor_client.get(response["Location"]).content.decode()
+    assert "已完成" in report and "共 300：已导入 300" in report
+    assert 'id="run-progress"' not in report
+
+    # The same folder again, uploaded and from the command: every page
+    # skipped, nothing new.
+    articles = Article.objects.count()
+    response = upload()
+    again = ImportRun.objects.filter(source=ImportRun.Source.UPLOAD).latest("id")
+    assert again.pk != run.pk and work_the_queue() == 1
+    assert runs.run_counts(again)["skipped"] == 300
+    report = editor_client.get(response["Location"]).content.decode()
+    assert "已跳过 300" in report
+    out, _ = run_command(str(folder))
+    assert "pages=0" in out and "skipped=300" in out
+    assert Page.objects.count() == 300 and Article.objects.count() == articles

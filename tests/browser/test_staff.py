@@ -81,3 +81,42 @@ def test_upload_preview_confirm_fix_headline_publish(page, published_site, tmp_p
     page.locator("#results li a").first.click()
     page.wait_for_selector("article h1")
     assert page.text_content("article h1") == "天宁镇开展消防安全演练"
+
+
+def test_upload_of_300_pages_returns_at_once_and_ends_in_a_report(
+    page, published_site, tmp_path
+):
+    ensure_groups()
+    editor = get_user_model().objects.create_user(
+        "bianji", password="pw-editor-123", is_staff=True
+    )
+    editor.groups.add(Group.objects.get(name="编辑"))
+    files = []
+    for n in range(1, 301):
+        path = tmp_path / f"ban-{n:03}.txt"
+        path.write_text(
+            f"本报讯 第{n}期农技培训班近日开班，学员们学习了果树修剪和病虫害防治技术。"
+            f"（记者 王小明）\n\n第{n}期农技培训班开班\n",
+            encoding="utf-8",
+        )
+        files.append(str(path))
+
+    page.goto(published_site.url + "/admin/login/")
+    page.fill("#id_username", "bianji")
+    page.fill("#id_password", "pw-editor-123")
+    page.click("input[type=submit]")
+    page.goto(published_site.url + "/admin/articles/page/")
+    page.click("#upload-pages")
+    page.set_input_files("input[type=file]", files)
+    page.fill("input[name=publication]", "交城报")
+    page.click("#preview-button")
+    # Too many to preview: queued, and the run's page is there before any
+    # page is imported.
+    page.wait_for_selector("#run-progress")
+    assert "0 / 300" in page.text_content("#run-progress-text")
+    assert "排队中" in page.text_content("#run-status")
+    assert work_the_queue() == 1
+    # The page polls, sees the run finished and reloads as the report.
+    page.wait_for_selector("#run-progress", state="detached", timeout=30_000)
+    assert "已完成" in page.text_content("#run-status")
+    assert "共 300：已导入 300" in page.text_content("#run-summary")

@@ -21,8 +21,13 @@ class Command(BaseCommand):
             default=os.environ.get("DEMO_PASSWORD", "newsroom-demo"),
             help="两个演示账号共用的密码 (password of both demo accounts)",
         )
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="网站地址，打印登录链接用 (host:port the server listens on)",
+        )
 
-    def handle(self, *args, password, **options):
+    def handle(self, *args, password, address, **options):
         for username, group_name in ACCOUNTS:
             group = Group.objects.filter(name=group_name).first()
             if group is None:
@@ -35,5 +40,5 @@ class Command(BaseCommand):
             user.groups.set([group])
             self.stdout.write(
                 f"演示账号 demo login（{group_name}）: {username} / {password}"
-                "  →  http://127.0.0.1:8000/admin/"
+                f"  →  http://{address}/admin/"
             )

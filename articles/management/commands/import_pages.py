@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import printmeta, runs
+from articles import changes, printmeta, runs
 from articles.management.progress import Progress
 from articles.models import ImportFile
 
@@ -110,6 +110,14 @@ class Command(BaseCommand):
                 totals["kept"] += file.kept_edited
                 for article in result.kept_edited:
                     self.stdout.write(f"保留已编辑稿件 #{article.pk} {article}")
+                if file.status == ImportFile.Status.REPLACED:
+                    # The diff itself is on the run's report in the admin.
+                    listed = file.changes.get("articles", [])
+                    touched = sum(1 for e in listed if e["change"] != changes.KEPT)
+                    self.stdout.write(
+                        f"重新导入 {file.filename}：稿件有变化 {touched} 篇，"
+                        f"未变 {file.changes.get('unchanged', 0)} 篇"
+                    )
             progress.step(file.filename)
 
         runs.run_execute(run_id=run.pk, on_file=on_file)

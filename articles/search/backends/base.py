@@ -151,3 +151,13 @@ class SearchBackend:
     def table_estimate(self, model) -> int | None:
         """The engine's idea of how many rows a whole table holds."""
         return None
+
+    # --- names readers type (suggestions, pinyin) ------------------------------------
+
+    def prefix_filter(self, queryset: QuerySet, field: str, prefix: str) -> QuerySet:
+        """Rows whose `field` starts with `prefix`, answered by the field's
+        B-tree index: a range, which a binary collation (SQLite's) orders
+        with every string that starts with `prefix` inside it."""
+        return queryset.filter(
+            **{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"}
+        )

@@ -370,3 +370,11 @@ class PostgresBackend(SearchBackend):
             )
             row = cursor.fetchone()
         return int(row[0]) if row else None
+
+    # --- names readers type (suggestions, pinyin) ------------------------------------
+
+    def prefix_filter(self, queryset, field, prefix):
+        """`LIKE 'prefix%'`, which the `varchar_pattern_ops` index Django
+        adds beside a CharField's own answers whatever the database's
+        collation (a range is only safe under C)."""
+        return queryset.filter(**{f"{field}__startswith": prefix})
