@@ -53,9 +53,16 @@ def index_articles(*, articles: Iterable[Article]) -> None:
         rows = []
         for article in fresh:
             rows += _rows(article, *article_texts(article))
-        backend().insert(rows)
-        remember_headline_words(t for _, k, t in rows if k == SearchChunk.Kind.TITLE)
-        index_article_places(article_ids=ids)
+        _store(rows, ids)
+
+
+def _store(rows: list[tuple[int, str, str]], ids: list[int]) -> None:
+    """The rows into the engine's index, the headlines' words into the
+    pinyin vocabulary, the articles' places into the place filter's copy:
+    both ways of indexing end here."""
+    backend().insert(rows)
+    remember_headline_words(t for _, k, t in rows if k == SearchChunk.Kind.TITLE)
+    index_article_places(article_ids=ids)
 
 
 def remember_headline_words(titles: Iterable[str]) -> None:
@@ -160,11 +167,7 @@ def index_new_articles(*, articles: Iterable[tuple[Article, list, list]]) -> Non
     for article, captions, names in articles:
         ids.append(article.pk)
         rows += _rows(article, *_texts(article, captions=captions, names=names))
-    backend().insert(rows)
-    # What index_articles keeps beside the rows: the pinyin vocabulary of
-    # headlines and the place filter's copy of each article's places.
-    remember_headline_words(t for _, k, t in rows if k == SearchChunk.Kind.TITLE)
-    index_article_places(article_ids=ids)
+    _store(rows, ids)
 
 
 def index_remove(*, article_ids: Iterable[int]) -> None:
