@@ -4,6 +4,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -65,6 +66,20 @@ def _bad_request(request, message: str):
     return render(
         request, "articles/bad_request.html", {"message": message}, status=400
     )
+
+
+def bad_request(request, exception=None):
+    """`handler400`: a request Django refused before any view read it, said
+    in Chinese — above all an upload of more files than it reads at once
+    (the admin's page upload, a year of pages in one go)."""
+    if isinstance(exception, TooManyFilesSent):
+        message = (
+            f"一次最多上传 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件："
+            "请分批上传，或在服务器上用 import_pages 命令导入整个文件夹。"
+        )
+    else:
+        message = "请求无法处理：内容不完整或格式有误，请返回重试。"
+    return _bad_request(request, message)
 
 
 @read_only

@@ -10,6 +10,7 @@ from articles.views import read_only, robots_txt
 from newsroom.login import LockingAdminAuthenticationForm
 
 admin.site.login_form = LockingAdminAuthenticationForm
+handler400 = "articles.views.bad_request"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

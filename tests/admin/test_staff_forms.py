@@ -121,3 +121,19 @@ def test_changelist_filters_have_no_empty_links(editor_client):
     shown = filtered.context["cl"].result_list
     assert all(a.page is None or a.page.publication == "" for a in shown)
     assert None in [a.page_id for a in shown]
+
+
+def test_too_many_files_at_once_are_refused_in_chinese(editor_client, settings):
+    # Django stops reading a request with more files than it allows (a
+    # bare 400 before): staff are told the limit and what to do instead.
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    uploads = [
+        SimpleUploadedFile(f"p{i}.txt", PAGE.encode(), content_type="text/plain")
+        for i in range(4)
+    ]
+    response = editor_client.post(
+        reverse("admin:articles_page_import"), {"files": uploads}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "一次最多上传 3 个文件" in html and "import_pages" in html
