@@ -20,7 +20,7 @@ from taggit.models import TaggedItem
 from people.models import Byline
 
 from . import search, visibility
-from .models import Article, Place
+from .models import Article
 
 FACET_TOP = 12  # values listed per facet (dates list them all)
 
@@ -111,24 +111,11 @@ def _filter_program(queryset, name, value):
 
 def _place_counts_sql(ids) -> tuple[str, list]:
     """The place facet, rolled up as the place filter is: a place counts
-    each article named with it or with any confirmed place under it, once.
-    Walks up from each article's places to their confirmed ancestors."""
+    each article named with it or with any confirmed place under it, once —
+    read from each article's own copy of those places (`search_places`),
+    which is what the filter reads."""
     ids_sql, ids_params = ids.query.sql_with_params()
-    place = Place._meta.db_table
-    link = Article.places.through._meta.db_table
-    sql = (
-        "WITH RECURSIVE up(article_id, place_id) AS ("
-        f"SELECT l.article_id, l.place_id FROM {link} l "
-        f"JOIN {place} p ON p.id = l.place_id AND p.is_confirmed "
-        f"WHERE l.article_id IN ({ids_sql}) "
-        "UNION SELECT up.article_id, p.parent_id FROM up "
-        f"JOIN {place} p ON p.id = up.place_id "
-        f"JOIN {place} q ON q.id = p.parent_id AND q.is_confirmed) "
-        "SELECT p.slug AS v, p.name AS l, COUNT(DISTINCT up.article_id) AS n "
-        f"FROM up JOIN {place} p ON p.id = up.place_id "
-        f"GROUP BY p.slug, p.name ORDER BY n DESC, l LIMIT {FACET_TOP}"
-    )
-    return sql, list(ids_params)
+    return search.backend().place_counts_sql(ids_sql, FACET_TOP), list(ids_params)
 
 
 def _by_method(method):

@@ -124,6 +124,13 @@ class SearchBackend:
         """The articles whose `search_places` holds `place_id`."""
         raise NotImplementedError
 
+    def place_counts_sql(self, ids_sql: str, limit: int) -> str:
+        """The place facet over the articles `ids_sql` selects: each
+        confirmed place in their `search_places`, with how many of them
+        hold it — the articles its filter finds — commonest first.  Columns
+        v (slug), l (name), n."""
+        raise NotImplementedError
+
     def id_set(self, ids: list[int]) -> RawSQL:
         """Ids as a subquery of one parameter, for `pk__in=`.  A list of
         thousands of ids costs the driver more than the database: psycopg

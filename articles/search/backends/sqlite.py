@@ -78,5 +78,14 @@ class SQLiteBackend(SearchBackend):
     def in_place(self, articles, place_id):
         return articles.filter(_HasPlace(F("search_places"), Value(int(place_id))))
 
+    def place_counts_sql(self, ids_sql, limit):
+        return (
+            "SELECT p.slug AS v, p.name AS l, COUNT(*) AS n "
+            "FROM articles_article a, json_each(a.search_places) e "
+            "JOIN articles_place p ON p.id = e.value AND p.is_confirmed "
+            f"WHERE a.id IN ({ids_sql}) "
+            f"GROUP BY p.slug, p.name ORDER BY n DESC, l LIMIT {int(limit)}"
+        )
+
     def id_set(self, ids):
         return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
