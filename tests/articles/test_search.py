@@ -375,7 +375,7 @@ def test_sql_lexemes_are_the_python_lexemes(corpus):
     texts = list(corpus.values())[:40] + [
         "交城县 扶贫车间 pm2.5 “示范村”,全村",
         "a  b",
-        "x'y\\z \"q\" 100%",
+        'x\'y\\z "q" 100%',
         "县",
         "",
     ]
