@@ -362,3 +362,28 @@ def test_headline_block_hits_come_first_in_both_plans(corpus, monkeypatch, walk)
         ]
         assert any(in_title) and not all(in_title), q
         assert in_title == sorted(in_title, reverse=True), q
+
+
+def test_sql_lexemes_are_the_python_lexemes(corpus):
+    """PostgreSQL's GIN indexes are built on `newsroom_lexemes(text)`
+    (migration 0017); the queries are built from `query.lexemes`.  The two
+    must agree on every text, ASCII punctuation and spaces included."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite indexes tokens of its own (FTS5)")
+    texts = list(corpus.values())[:40] + [
+        "交城县 扶贫车间 pm2.5 “示范村”,全村",
+        "a  b",
+        'x\'y\\z "q" 100%',
+        "县",
+        "",
+    ]
+    with connection.cursor() as cursor:
+        for text in texts:
+            norm = search.normalize(text)
+            cursor.execute(
+                "SELECT newsroom_lexemes(%s) = array_to_tsvector(%s::text[])",
+                [norm, sorted(search.query.lexemes(norm))],
+            )
+            assert cursor.fetchone()[0], norm[:40]
