@@ -13,12 +13,13 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Q
 
 from .models import Article, Reprint, ReprintBand
 
@@ -70,16 +71,39 @@ def packed_shingles(body: str) -> np.ndarray:
 _candidate_shingles = lru_cache(maxsize=1024)(packed_shingles)
 
 
-# The stored band keys depend on these: fixed seed and scheme.
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=18, scheme="affine32")
+# The stored band keys depend on these: fixed seed and scheme (changing
+# them means computing every article's bands again, as migration 0020 did).
+# The shingles are exact 64-bit integers already (`packed_shingles`), so
+# they go to datasketch unhashed (its 64-bit scheme mixes each value with
+# MurmurHash3's finalizer before the permutations, made for such input):
+# hashing each 4-gram's bytes with SHA-1 in Python cost more than all the
+# rest of the lookup.
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=18, scheme="affine64")
 
 
-def signature(grams: set[str]) -> np.ndarray:
+def _unhashed(value: int) -> int:
+    return value
+
+
+def signature(packed: np.ndarray) -> np.ndarray:
+    """The MinHash signature of a body's packed shingles."""
     minhash = MinHash(
-        num_perm=NUM_PERM, permutations=_TEMPLATE.permutations, scheme="affine32"
+        num_perm=NUM_PERM,
+        permutations=_TEMPLATE.permutations,
+        scheme="affine64",
+        hashfunc=_unhashed,
     )
-    minhash.update_batch([g.encode("utf-8") for g in grams])
+    minhash.update_batch(packed.tolist())
     return minhash.hashvalues
+
+
+def body_band_keys(body: str) -> list[int] | None:
+    """The LSH keys of a body, or None when it is too short to tell a
+    reprint from a standard phrase."""
+    packed = packed_shingles(body)
+    if packed.size < MIN_SHINGLES:
+        return None
+    return band_keys(signature(packed))
 
 
 def band_keys(hashvalues: np.ndarray) -> list[int]:
@@ -116,50 +140,31 @@ def _judge(common: int, size_a: int, size_b: int) -> tuple[bool, float]:
     return (jaccard >= MIN_JACCARD or cut), jaccard
 
 
-def candidates(keys: list[int], exclude: set[int]) -> list[int]:
-    found = (
-        ReprintBand.objects.filter(key__in=keys)
-        .exclude(article_id__in=exclude)
-        .values_list("article_id", flat=True)
-        .distinct()
-    )
-    return list(found[:50])
-
-
-def _shared_bands(keys_of: dict[int, list[int]], exclude: set[int]) -> dict:
+def _shared_bands(keys_of: dict[int, list[int]]) -> dict[int, Counter]:
     """For each new article, how many bands each archived article shares
     with it: {new id: Counter(archived id → bands)}, in one query.  The
     database counts, so a piece reprinted a hundred times returns a
-    hundred rows, not 3,200 band rows."""
+    hundred rows, not 3,200 band rows.  (Plain SQL both engines run: the
+    ORM's CASE over 128 keys cost more to build than to run.)"""
     shared: dict[int, Counter] = {pk: Counter() for pk in keys_of}
-    if not keys_of:
+    wanted = [(pk, key) for pk, keys in keys_of.items() for key in keys]
+    if not wanted:
         return shared
-    all_keys = [key for keys in keys_of.values() for key in keys]
-    bands = ReprintBand.objects.filter(key__in=all_keys).exclude(article_id__in=exclude)
-    if len(set(all_keys)) < len(all_keys):
-        # Two articles of the page share a band (the same piece twice on
-        # one page): band by band, so each gets its candidates.
-        articles_with: dict[int, list[int]] = {}
-        for pk, keys in keys_of.items():
-            for key in keys:
-                articles_with.setdefault(key, []).append(pk)
-        for key, other in bands.values_list("key", "article_id"):
-            for pk in articles_with[key]:
-                shared[pk][other] += 1
-        return shared
-    new = Case(
-        *(When(key__in=keys, then=Value(pk)) for pk, keys in keys_of.items()),
-        output_field=IntegerField(),
-    )
-    rows = (
-        bands.annotate(new=new)
-        .values("new", "article_id")
-        .annotate(n=Count("id"))
-        .values_list("new", "article_id", "n")
-        .order_by()
-    )
-    for pk, other, n in rows:
-        shared[pk][other] = n
+    quote = connection.ops.quote_name
+    table = quote(ReprintBand._meta.db_table)
+    article = quote(ReprintBand._meta.get_field("article").column)
+    key = quote(ReprintBand._meta.get_field("key").column)
+    values = ", ".join(["(%s, %s)"] * len(wanted))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH wanted (new_id, band_key) AS (VALUES {values}) "
+            f"SELECT wanted.new_id, b.{article}, COUNT(*) FROM {table} b "
+            f"JOIN wanted ON b.{key} = wanted.band_key "
+            f"GROUP BY wanted.new_id, b.{article}",
+            [value for row in wanted for value in row],
+        )
+        for pk, other, n in cursor.fetchall():
+            shared[pk][other] = n
     return shared
 
 
@@ -168,56 +173,66 @@ def _shared_bands(keys_of: dict[int, list[int]], exclude: set[int]) -> dict:
 MAX_CANDIDATES = 50
 
 
-def reprints_index(*, articles: list[Article]) -> list[Reprint]:
-    """Index new articles and link each to the archived articles it
-    reprints (called by the page import, in its transaction).  Two queries
-    for the whole page (the band keys, the candidates' bodies), whatever
-    its number of articles."""
-    links: list[Reprint] = []
-    bands: list[tuple[int, int]] = []
-    new_ids = {a.pk for a in articles}
-    keys_of: dict[int, list[int]] = {}
-    for article in articles:
-        grams = shingles(article.body)
-        if len(grams) >= MIN_SHINGLES:
-            keys_of[article.pk] = band_keys(signature(grams))
-    shared = _shared_bands(keys_of, exclude=new_ids)
+@dataclass
+class Printing:
+    """What the index knows of a new body: its band keys (None when too
+    short to tell a reprint from a standard phrase) and the archived
+    articles it reprints, as (id, Jaccard similarity)."""
+
+    keys: list[int] | None
+    originals: list[tuple[int, float]] = field(default_factory=list)
+
+
+def reprints_find(bodies: list[str]) -> list[Printing]:
+    """For each new body, the archived articles it reprints: two queries
+    for all of them (the shared bands, the candidates' bodies), whatever
+    their number.  Reads only: the page import calls it before it writes
+    its articles, so a reprint is flagged as it is inserted."""
+    packed = [packed_shingles(body) for body in bodies]
+    found = [
+        Printing(band_keys(signature(grams)) if grams.size >= MIN_SHINGLES else None)
+        for grams in packed
+    ]
+    shared = _shared_bands({n: item.keys for n, item in enumerate(found) if item.keys})
     chosen = {
-        pk: sorted(counts, key=lambda other: (-counts[other], other))[:MAX_CANDIDATES]
-        for pk, counts in shared.items()
+        n: sorted(counts, key=lambda other: (-counts[other], other))[:MAX_CANDIDATES]
+        for n, counts in shared.items()
     }
-    bodies = dict(
-        Article.objects.filter(
-            pk__in={other for ids in chosen.values() for other in ids}
-        ).values_list("id", "body")
-        if any(chosen.values())
-        else ()
+    wanted = {other for ids in chosen.values() for other in ids}
+    texts = (
+        dict(Article.objects.filter(pk__in=wanted).values_list("id", "body"))
+        if wanted
+        else {}
     )
-    flagged: list[Article] = []
-    for article in articles:
-        if article.pk not in keys_of:
-            continue
-        grams = packed_shingles(article.body)
-        for other in chosen[article.pk]:
-            if other not in bodies:
+    for n, others in chosen.items():
+        grams = packed[n]
+        for other in others:
+            if other not in texts:
                 continue
-            theirs = _candidate_shingles(bodies[other])
+            theirs = _candidate_shingles(texts[other])
             common = np.intersect1d(grams, theirs, assume_unique=True).size
             same, jaccard = _judge(common, grams.size, theirs.size)
             if same:
-                links.append(
-                    Reprint(article=article, original_id=other, similarity=jaccard)
-                )
-        if any(link.article is article for link in links):
-            flagged.append(article)
-        bands.extend((article.pk, key) for key in keys_of[article.pk])
-    _insert_bands(bands)
+                found[n].originals.append((other, jaccard))
+    return found
+
+
+def reprints_store(*, articles: list[Article], found: list[Printing]) -> list[Reprint]:
+    """Index the new articles (just inserted) for the next imports and link
+    each to the archived articles `reprints_find` found it reprints."""
+    links = [
+        Reprint(article=article, original_id=other, similarity=jaccard)
+        for article, item in zip(articles, found, strict=True)
+        for other, jaccard in item.originals
+    ]
+    _insert_bands(
+        [
+            (article.pk, key)
+            for article, item in zip(articles, found, strict=True)
+            for key in item.keys or ()
+        ]
+    )
     Reprint.objects.bulk_create(links, ignore_conflicts=True)
-    for article in flagged:
-        if Article.Flag.REPRINT not in article.flags:
-            article.flags = [*article.flags, Article.Flag.REPRINT]
-    if flagged:
-        Article.objects.bulk_update(flagged, ["flags"])
     return links
 
 

@@ -17,7 +17,7 @@ Article `i` is generated from its own seed, so a run that stopped half way
 resumes where it stopped and the test set is drawn from the whole archive.
 Filling is what takes time at a million articles, so it is done in bulk:
 articles and their signatures generated in worker processes a batch at
-a time (checked against `reprints.signature`) while the main one writes
+a time (`reprints.body_band_keys`, as the import computes them) while the main one writes
 them: articles by `bulk_create`, band rows by COPY on PostgreSQL and
 `executemany` on SQLite, with the band key index dropped while filling and
 built once at the end.
@@ -95,37 +95,6 @@ def edited(rng, text):
     return kind, text
 
 
-class Signer:
-    """MinHash band keys of many bodies: the same values as
-    `reprints.band_keys(reprints.signature(...))` (datasketch, affine32),
-    with datasketch's per-object work left out."""
-
-    def __init__(self, reprints):
-        import numpy as np
-        from datasketch.hashfunc import sha1_hash32
-        from datasketch.minhash import _fmix
-
-        self.np, self.reprints = np, reprints
-        self.sha1, self.fmix = sha1_hash32, _fmix
-        self.a, self.b = reprints._TEMPLATE.permutations
-
-    def band_keys(self, bodies: list[str]) -> list[list[int] | None]:
-        # One article at a time: a batch's (shingles × 128) matrix outgrows
-        # the CPU cache and `minimum.reduceat` over it is slower.  (Caching
-        # the shingles' hashes does not pay: almost every 4-gram is new.)
-        np, a, b, sha1 = self.np, self.a, self.b, self.sha1
-        out: list[list[int] | None] = []
-        for text in bodies:
-            grams = self.reprints.shingles(text)
-            if not grams:
-                out.append(None)
-                continue
-            hv = np.fromiter((sha1(g.encode()) for g in grams), dtype=np.uint32)
-            mins = (self.fmix(hv, 32).reshape(-1, 1) * a + b).min(axis=0)
-            out.append(self.reprints.band_keys(mins))
-        return out
-
-
 _worker: dict = {}
 
 
@@ -133,12 +102,12 @@ def generate(start_count):
     """Articles `start` … `start + count - 1` with their band keys (in a
     worker process: the database is written meanwhile by the main one)."""
     start, count = start_count
-    if not _worker:
-        from articles import reprints
+    from articles import reprints
 
-        _worker["corpus"], _worker["signer"] = Corpus(), Signer(reprints)
+    if not _worker:
+        _worker["corpus"] = Corpus()
     bodies = [_worker["corpus"].article(start + n)[1] for n in range(count)]
-    return start, bodies, _worker["signer"].band_keys(bodies)
+    return start, bodies, [reprints.body_band_keys(body) for body in bodies]
 
 
 def main():
@@ -164,13 +133,6 @@ def main():
 
     call_command("migrate", verbosity=0)
     corpus = Corpus()
-    signer = Signer(reprints)
-    # The batch signatures are the import's, or the figures mean nothing.
-    for i in (0, 1, 2):
-        grams = reprints.shingles(corpus.article(i)[1])
-        assert signer.band_keys([corpus.article(i)[1]])[0] == reprints.band_keys(
-            reprints.signature(grams)
-        )
 
     table = ReprintBand._meta.db_table
     key_index = next(
@@ -239,17 +201,8 @@ def main():
         raise SystemExit("band key index missing")
 
     def lookup(text):
-        # What reprints_index does for each new article.
-        grams = reprints.shingles(text)
-        if len(grams) < reprints.MIN_SHINGLES:
-            return []
-        keys = reprints.band_keys(reprints.signature(grams))
-        ids = reprints.candidates(keys, exclude=set())
-        return [
-            other.pk
-            for other in Article.objects.filter(pk__in=ids).only("id", "body")
-            if reprints.is_reprint(grams, reprints.shingles(other.body))[0]
-        ]
+        # What the page import does for each new article.
+        return [pk for pk, _ in reprints.reprints_find([text])[0].originals]
 
     def timed(text, into):
         t0 = time.perf_counter()

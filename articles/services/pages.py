@@ -387,6 +387,12 @@ def page_import(
             tagged.extend((article, name) for name in item.tags)
             by_index[index] = article
             result.articles.append(article)
+        # Reprints are found before the articles are written, so a reprint
+        # is flagged as it is inserted.
+        printings = reprints.reprints_find([item.article.body for item in new])
+        for item, printing in zip(new, printings, strict=True):
+            if printing.originals:
+                item.article.flags = [*item.article.flags, Article.Flag.REPRINT]
         articles_create(new=new)
         Byline.objects.bulk_create(bylines)
         _tag_articles(tagged)
@@ -423,7 +429,7 @@ def page_import(
                 for article in result.articles
             ]
         )
-        reprints.reprints_index(articles=result.articles)
+        reprints.reprints_store(articles=result.articles, found=printings)
         articles_record_created(new=new)
         if existing:
             result.changes = changes.article_changes(
