@@ -24,8 +24,15 @@ def empty_caches():
     process memory, which would otherwise carry pages between tests)."""
     from django.core.cache import caches
 
+    from articles.search.index import forget_stored_words
+    from articles.services.gazetteer import gazetteer_recheck
+
     for cache in caches.all():
         cache.clear()
+    # Tests with transactions empty the tables after themselves.
+    forget_stored_words()
+    # Each test's transaction rolls back the places its imports proposed.
+    gazetteer_recheck()
 
 
 def _load_gazetteer():

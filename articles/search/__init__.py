@@ -23,6 +23,7 @@ from .index import (
     index_places,
     index_remove,
     place_paths,
+    paths_of,
     rebuild,
 )
 from .planner import SearchPage, search_page
@@ -48,6 +49,7 @@ __all__ = [
     "normalize",
     "parse_query",
     "place_paths",
+    "paths_of",
     "rebuild",
     "search_page",
     "snippet",

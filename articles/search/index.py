@@ -2,6 +2,7 @@
 when.  The services call `index_articles` whenever they save; the engine's
 own statements are its backend's."""
 
+import time
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -56,27 +57,54 @@ def index_articles(*, articles: Iterable[Article]) -> None:
         _store(rows, ids)
 
 
-def _store(rows: list[tuple[int, str, str]], ids: list[int]) -> None:
+def _store(rows: list[tuple[int, str, str]], ids: list[int] | None) -> None:
     """The rows into the engine's index, the headlines' words into the
-    pinyin vocabulary, the articles' places into the place filter's copy:
-    both ways of indexing end here."""
+    pinyin vocabulary, the articles' places into the place filter's copy
+    (unless the caller wrote it with the articles: `ids` None): both ways
+    of indexing end here."""
     backend().insert(rows)
     remember_headline_words(t for _, k, t in rows if k == SearchChunk.Kind.TITLE)
-    index_article_places(article_ids=ids)
+    if ids is not None:
+        index_article_places(article_ids=ids)
+
+
+# Words this process saw stored (added once their transaction commits, so
+# a rolled-back import leaves none behind): an archive's headlines repeat
+# their words, and computing the pinyin keys of every word of every page
+# and offering the database rows it already holds cost more than the rest
+# of indexing the page.  Rows are never deleted, but another process may
+# restore an older database: the memory is dropped every few minutes and
+# when it grows large.
+_stored_words: set[str] = set()
+_stored_since = [0.0]
+STORED_WORDS_SECONDS = 600
+STORED_WORDS_MAX = 200_000
+
+
+def forget_stored_words() -> None:
+    """Offer every word to the database again (its table was emptied)."""
+    _stored_words.clear()
 
 
 def remember_headline_words(titles: Iterable[str]) -> None:
     """Add the words of these headline blocks (normalised) to the
     vocabulary a pinyin query is read through (`HeadlineWord`): words of
     two or more Chinese characters, each with its pinyin keys."""
+    now = time.monotonic()
+    if (
+        now - _stored_since[0] > STORED_WORDS_SECONDS
+        or len(_stored_words) > STORED_WORDS_MAX
+    ):
+        _stored_words.clear()
+        _stored_since[0] = now
     words = {
-        w for title in titles for w in cut(title) if 2 <= len(w) <= 40 and _all_han(w)
+        w
+        for title in titles
+        for w in cut(title)
+        if 2 <= len(w) <= 40 and w not in _stored_words and _all_han(w)
     }
     if not words:
         return
-    # Every time: a word already stored is one conflict ignored, and a
-    # process-wide memory of stored words would outlive a rolled-back
-    # transaction.
     # Sorted: two imports adding the same words take their unique-index
     # locks in one order, so neither can wait on the other in a cycle.
     pairs = sorted({(k[:120], w) for w in words for k in name_keys(w)})
@@ -85,6 +113,7 @@ def remember_headline_words(titles: Iterable[str]) -> None:
         ignore_conflicts=True,
         batch_size=1000,
     )
+    transaction.on_commit(lambda: _stored_words.update(words))
 
 
 def _all_han(word: str) -> bool:
@@ -100,28 +129,43 @@ def place_paths(article_ids: list[int]) -> dict[int, list[int]]:
     by_article: dict[int, list[int]] = {pk: [] for pk in article_ids}
     for article_id, place_id in links.values_list("article_id", "place_id"):
         by_article[article_id].append(place_id)
+    return dict(zip(by_article, paths_of(list(by_article.values())), strict=True))
+
+
+# A place's row read with this many generations above it at once: a
+# village's county and province come in the same query.
+_GENERATIONS = ("", "parent__", "parent__parent__", "parent__parent__parent__")
+
+
+def paths_of(place_sets: list[list[int]]) -> list[list[int]]:
+    """`place_paths` for articles not written yet: the search-places copy
+    of each list of place ids."""
     tree: dict[int, tuple[int | None, bool]] = {}  # id → (parent, confirmed)
-    wanted = {pk for places in by_article.values() for pk in places}
-    while wanted:  # a level of the tree a query
-        found = Place.objects.filter(pk__in=wanted).values_list(
-            "pk", "parent_id", "is_confirmed"
-        )
-        for pk, parent, confirmed in found:
-            tree[pk] = (parent, confirmed)
+    wanted = {pk for places in place_sets for pk in places}
+    columns = [
+        f"{g}{f}" for g in _GENERATIONS for f in ("id", "parent_id", "is_confirmed")
+    ]
+    asked: set[int] = set()
+    while wanted:  # four generations a query
+        asked |= wanted
+        for row in Place.objects.filter(pk__in=wanted).values_list(*columns):
+            for at in range(0, len(row), 3):
+                if row[at] is not None:
+                    tree[row[at]] = (row[at + 1], row[at + 2])
         wanted = {
             parent
-            for parent, confirmed in (tree[pk] for pk in wanted if pk in tree)
-            if confirmed and parent and parent not in tree
+            for parent, confirmed in tree.values()
+            if confirmed and parent and parent not in tree and parent not in asked
         }
-    paths = {}
-    for article_id, places in by_article.items():
+    paths = []
+    for places in place_sets:
         path: list[int] = []
         for node in places:
             while node is not None and node not in path:
                 path.append(node)
                 parent, confirmed = tree.get(node, (None, False))
                 node = parent if confirmed else None
-        paths[article_id] = sorted(path)
+        paths.append(sorted(path))
     return paths
 
 
@@ -162,12 +206,12 @@ def index_places(*, places: Iterable[Place]) -> None:
 def index_new_articles(*, articles: Iterable[tuple[Article, list, list]]) -> None:
     """Index articles just created, from what the caller holds: (article,
     caption texts, byline names) — the page import, which would otherwise
-    read back what it has just written and remove rows that cannot exist."""
-    rows, ids = [], []
+    read back what it has just written and remove rows that cannot exist.
+    Their place copy was written with them (`paths_of`)."""
+    rows = []
     for article, captions, names in articles:
-        ids.append(article.pk)
         rows += _rows(article, *_texts(article, captions=captions, names=names))
-    _store(rows, ids)
+    _store(rows, None)
 
 
 def index_remove(*, article_ids: Iterable[int]) -> None:

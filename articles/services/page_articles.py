@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import IntegrityError, transaction
 
+from .. import search
 from ..models import Article, Place, Program
 from .articles import article_slugs_for
 
@@ -37,6 +38,10 @@ def articles_create(*, new: list[NewArticle]) -> list[Article]:
     articles = [item.article for item in new]
     if not articles:
         return []
+    # The place filter's copy goes in with the row (search.paths_of).
+    paths = search.paths_of([[p.pk for p in item.places] for item in new])
+    for article, path in zip(articles, paths, strict=True):
+        article.search_places = path
     for attempt in range(SLUG_ATTEMPTS):
         slugs = article_slugs_for(
             [(a.headline, a.suggested_headline) for a in articles]
