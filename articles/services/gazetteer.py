@@ -2,6 +2,7 @@
 told of them."""
 
 import json
+import time
 from functools import cache
 from pathlib import Path
 
@@ -117,8 +118,18 @@ _gazetteer_cache: dict = {}
 
 
 # How long another process's edits to names or aliases may go unseen (a new
-# or deleted place is seen at once: it changes the count).
+# or deleted place is seen at the next check: it changes the count).
 GAZETTEER_CACHE_SECONDS = 60
+# How often the count check runs: once a page cost two queries of an
+# import's forty, while this process's own changes reach the cache at once
+# (the signals below) and another's can wait a few seconds.
+GAZETTEER_CHECK_SECONDS = 5
+
+
+def gazetteer_recheck() -> None:
+    """Check the tables at the next `gazetteer_current` (a rolled-back
+    transaction may have left a place in the cache)."""
+    _gazetteer_cache.pop("checked", None)
 
 
 def gazetteer_current() -> Gazetteer:
@@ -129,13 +140,17 @@ def gazetteer_current() -> Gazetteer:
     Reading 43,000 places takes a few hundred milliseconds, so the result is
     kept per process until the tables change: saves and deletes in this
     process clear it, and a cheap count/max-id check notices other writers."""
+    cached = _gazetteer_cache.get("current")
+    checked = _gazetteer_cache.get("checked", 0.0)
+    if cached and time.monotonic() - checked < GAZETTEER_CHECK_SECONDS:
+        return cached[2]
     key = (
         Place.objects.aggregate(n=models.Count("id"), last=models.Max("id")).values(),
         Program.objects.aggregate(n=models.Count("id"), last=models.Max("id")).values(),
     )
     key = tuple(tuple(v) for v in key)
-    cached = _gazetteer_cache.get("current")
     now = timezone.now().timestamp()
+    _gazetteer_cache["checked"] = time.monotonic()
     if cached and cached[0] == key and now - cached[1] < GAZETTEER_CACHE_SECONDS:
         return cached[2]
     gazetteer = Gazetteer(villages=village_names())
