@@ -22,8 +22,8 @@ from .index import (
     index_new_articles,
     index_places,
     index_remove,
-    place_paths,
     paths_of,
+    place_paths,
     rebuild,
 )
 from .planner import SearchPage, search_page
