@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Q
 
 from .models import Article, Reprint, ReprintBand
+from .rows import insert_rows
 
 SHINGLE = 4
 NUM_PERM = 128
@@ -225,31 +226,17 @@ def reprints_store(*, articles: list[Article], found: list[Printing]) -> list[Re
         for article, item in zip(articles, found, strict=True)
         for other, jaccard in item.originals
     ]
-    _insert_bands(
+    insert_rows(
+        ReprintBand,
+        ["article", "key"],
         [
             (article.pk, key)
             for article, item in zip(articles, found, strict=True)
             for key in item.keys or ()
-        ]
+        ],
     )
     Reprint.objects.bulk_create(links, ignore_conflicts=True)
     return links
-
-
-def _insert_bands(rows: list[tuple[int, int]]) -> None:
-    """(article id, key) rows, as plain INSERTs: 32 rows an article, for
-    which bulk_create's preparing each field of each object in Python took
-    twice the database's own time."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(ReprintBand._meta.db_table)
-    article = quote(ReprintBand._meta.get_field("article").column)
-    key = quote(ReprintBand._meta.get_field("key").column)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({article}, {key}) VALUES (%s, %s)", rows
-        )
 
 
 def reprint_ids(article: Article) -> set[int]:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from .. import search
 from ..models import Article, Place, Program
+from ..rows import insert_rows, insert_rows_returning_ids
 from .articles import article_slugs_for
 
 # How often a page's articles are written again with new slugs when another
@@ -25,8 +26,9 @@ class NewArticle:
     article: Article  # unsaved, slug not chosen yet
     places: set[Place] = field(default_factory=set)
     programs: set[Program] = field(default_factory=set)
-    # The through rows written, by field name, for the revision's snapshot.
-    links: dict[str, list] = field(default_factory=dict)
+    # The through rows written, by field name, for the revision's snapshot:
+    # (row id, article id, place or program id).
+    links: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
 
 
 def articles_create(*, new: list[NewArticle]) -> list[Article]:
@@ -64,16 +66,17 @@ def articles_create(*, new: list[NewArticle]) -> list[Article]:
 
 def _link(new: list[NewArticle], name: str, column: str) -> None:
     through = getattr(Article, name).through
-    rows = through.objects.bulk_create(
-        through(article_id=item.article.pk, **{column: other.pk})
+    pairs = [
+        (item.article.pk, other.pk)
         for item in new
         for other in sorted(getattr(item, name), key=lambda o: o.pk)
-    )
+    ]
+    ids = insert_rows_returning_ids(through, ["article", column[:-3]], pairs)
     for item in new:
         item.links[name] = []
     by_article = {item.article.pk: item for item in new}
-    for row in rows:
-        by_article[row.article_id].links[name].append(row)
+    for pair in pairs:
+        by_article[pair[0]].links[name].append((ids[pair], *pair))
 
 
 def articles_record_created(*, new: list[NewArticle]) -> None:
@@ -84,17 +87,16 @@ def articles_record_created(*, new: list[NewArticle]) -> None:
         return
     history = Article.history.model
     records = Article.history.bulk_history_create([item.article for item in new])
-    for name, column in (("places", "place_id"), ("programs", "program_id")):
+    for name, column in (("places", "place"), ("programs", "program")):
         m2m_history = apps.get_model(
             history._meta.app_label, f"{history.__name__}_{name}"
         )
-        m2m_history.objects.bulk_create(
-            m2m_history(
-                history_id=record.history_id,
-                id=row.pk,
-                article_id=row.article_id,
-                **{column: getattr(row, column)},
-            )
-            for item, record in zip(new, records, strict=True)
-            for row in item.links.get(name, ())
+        insert_rows(
+            m2m_history,
+            ["history", "id", "article", column],
+            [
+                (record.history_id, *link)
+                for item, record in zip(new, records, strict=True)
+                for link in item.links.get(name, ())
+            ],
         )
