@@ -378,6 +378,10 @@ def test_sql_lexemes_are_the_python_lexemes(corpus):
         'x\'y\\z "q" 100%',
         "县",
         "",
+        " ",
+        " a",
+        "ab ",
+        "a\nb",
     ]
     with connection.cursor() as cursor:
         for text in texts:
