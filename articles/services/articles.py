@@ -36,9 +36,10 @@ def _slug_base(headline: str, fallback: str) -> str:
 def _slugs_taken(bases, exclude_pk: int | None = None) -> set[str]:
     """Slugs in use or retired that start with one of `bases` (two queries
     for any number of bases)."""
+    # A range on the slug's index per base, not a scan of every article.
     starts = models.Q()
     for base in set(bases):
-        starts |= models.Q(slug__startswith=base)
+        starts |= search.backend().prefix_q("slug", base)
     qs = Article.objects.filter(starts)
     # An address an article had once still leads to it: never reused, except
     # by that same article going back to it.
@@ -46,8 +47,8 @@ def _slugs_taken(bases, exclude_pk: int | None = None) -> set[str]:
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
         retired = retired.exclude(article_id=exclude_pk)
-    taken = set(qs.values_list("slug", flat=True))
-    return taken | set(retired.values_list("slug", flat=True))
+    taken = set(qs.order_by().values_list("slug", flat=True))
+    return taken | set(retired.order_by().values_list("slug", flat=True))
 
 
 def article_slug_for(

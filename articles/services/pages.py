@@ -21,6 +21,7 @@ from ..importing import DecodeError, ParsedPage, decode, parse_page
 from ..importing.codes import CodedError
 from ..models import Article, Caption, Page, Place, Program
 from ..printmeta import PrintMeta
+from ..rows import insert_rows
 from .common import find_or_create, public_changed, public_grew, require
 from .entities import program_find_or_create
 from .gazetteer import gazetteer_current, place_slug
@@ -155,16 +156,19 @@ def _tag_articles(pairs: list[tuple[Article, str]]) -> None:
     names = {name for _, name in pairs}
     tags = {t.name: t for t in Tag.objects.filter(name__in=names)}
     for name in sorted(names - tags.keys()):
+        # taggit matches names case-insensitively; a name with no letter
+        # case (Chinese) is looked up exactly, on the index, not compared
+        # with every tag's name.
+        same = {"name__iexact" if name.lower() != name.upper() else "name": name}
         tags[name] = find_or_create(
-            lambda name=name: Tag.objects.filter(name__iexact=name).first(),
+            lambda same=same: Tag.objects.filter(**same).first(),
             lambda name=name: Tag.objects.create(name=name),
         )
     content_type = ContentType.objects.get_for_model(Article)
-    TaggedItem.objects.bulk_create(
-        [
-            TaggedItem(tag=tags[name], content_type=content_type, object_id=article.pk)
-            for article, name in pairs
-        ],
+    insert_rows(
+        TaggedItem,
+        ["tag", "content_type", "object_id"],
+        [(tags[name].pk, content_type.pk, article.pk) for article, name in pairs],
         ignore_conflicts=True,
     )
 

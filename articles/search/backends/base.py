@@ -9,7 +9,7 @@ all of its engine's SQL; this one holds none that is particular to one."""
 
 from contextlib import contextmanager, nullcontext
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from ...models import SearchChunk
@@ -177,11 +177,15 @@ class SearchBackend:
 
     def prefix_filter(self, queryset: QuerySet, field: str, prefix: str) -> QuerySet:
         """Rows whose `field` starts with `prefix`, answered by the field's
-        B-tree index: a range, which a binary collation (SQLite's) orders
-        with every string that starts with `prefix` inside it."""
-        return queryset.filter(
-            **{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"}
-        )
+        B-tree index."""
+        return queryset.filter(self.prefix_q(field, prefix))
+
+    def prefix_q(self, field: str, prefix: str) -> Q:
+        """The condition of `prefix_filter`: a range, which a binary
+        collation (SQLite's) orders with every string that starts with
+        `prefix` inside it (`LIKE` with Django's ESCAPE clause reads every
+        row)."""
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
 
     # --- the server ------------------------------------------------------------------
 

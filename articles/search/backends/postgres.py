@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from ...models import Article
@@ -434,11 +434,11 @@ class PostgresBackend(SearchBackend):
 
     # --- names readers type (suggestions, pinyin) ------------------------------------
 
-    def prefix_filter(self, queryset, field, prefix):
+    def prefix_q(self, field, prefix):
         """`LIKE 'prefix%'`, which the `varchar_pattern_ops` index Django
         adds beside a CharField's own answers whatever the database's
         collation (a range is only safe under C)."""
-        return queryset.filter(**{f"{field}__startswith": prefix})
+        return Q(**{f"{field}__startswith": prefix})
 
     # --- the server ------------------------------------------------------------------
 
