@@ -37,20 +37,24 @@ def insert_rows(
         )
 
 
-def insert_rows_returning_ids(model, fields: list[str], rows: list[tuple]) -> dict:
-    """`insert_rows` for rows unique on `fields`: {row: new id}."""
+def insert_rows_returning_ids(
+    model, fields: list[str], rows: list[tuple], *, key: int | None = None
+) -> dict:
+    """`insert_rows`, returning {row's first `key` values (all by default),
+    which must tell the rows apart: new id}."""
     if not rows:
         return {}
+    key = key or len(fields)
     if not connection.features.can_return_rows_from_bulk_insert:
         # SQLite before 3.35 has no RETURNING: read the new rows back.
         insert_rows(model, fields, rows)
-        first = fields[0]
-        found = model.objects.filter(**{f"{first}__in": {r[0] for r in rows}})
-        wanted, ids = set(rows), {}
-        for pk, *values in found.values_list("pk", *fields):
-            if tuple(values) in wanted:
-                ids[tuple(values)] = pk
-        return ids
+        wanted = {row[:key] for row in rows}
+        found = model.objects.filter(**{f"{fields[0]}__in": {r[0] for r in rows}})
+        return {
+            tuple(values): pk
+            for pk, *values in found.values_list("pk", *fields[:key])
+            if tuple(values) in wanted
+        }
     table, columns = _columns(model, fields)
     pk = connection.ops.quote_name(model._meta.pk.column)
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -61,9 +65,19 @@ def insert_rows_returning_ids(model, fields: list[str], rows: list[tuple]) -> di
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(columns)}) "
                 f"VALUES {', '.join([marks] * len(part))} "
-                f"RETURNING {pk}, {', '.join(columns)}",
+                f"RETURNING {pk}, {', '.join(columns[:key])}",
                 [value for row in part for value in row],
             )
             for new_id, *values in cursor.fetchall():
                 ids[tuple(values)] = new_id
     return ids
+
+
+def db_values(model, fields: list[str], obj) -> tuple:
+    """`obj`'s values for `fields` as the database stores them (dates,
+    JSON …), for `insert_rows`."""
+    meta = model._meta
+    return tuple(
+        meta.get_field(name).get_db_prep_save(getattr(obj, name), connection)
+        for name in fields
+    )

@@ -7,13 +7,15 @@ would otherwise add a revision for the save and one for each many-to-many
 `add()` (three an article, each with its own queries)."""
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .. import search
 from ..models import Article, Place, Program
-from ..rows import insert_rows, insert_rows_returning_ids
+from ..rows import db_values, insert_rows, insert_rows_returning_ids
 from .articles import article_slugs_for
 
 # How often a page's articles are written again with new slugs when another
@@ -85,18 +87,33 @@ def articles_record_created(*, new: list[NewArticle]) -> None:
     revision holds the article as imported (flags included)."""
     if not new:
         return
-    history = Article.history.model
-    records = Article.history.bulk_history_create([item.article for item in new])
+    # simple-history's bulk_history_create, written as plain rows: its
+    # bulk_create of a page's revisions cost more than inserting the
+    # articles themselves (and reading `Article.history` builds a manager
+    # class each time).  The same columns: every tracked field as imported,
+    # "created" now, no user, no reason.
+    history = apps.get_model("articles", "HistoricalArticle")
+    tracked = [f.attname for f in history.tracked_fields]
+    extra = {
+        "history_date": timezone.now(),
+        "history_type": "+",
+        "history_change_reason": "",
+        "history_user_id": None,
+    }
+    created = db_values(history, list(extra), SimpleNamespace(**extra))
+    ids = insert_rows_returning_ids(
+        history,
+        [*tracked, *extra],
+        [db_values(history, tracked, item.article) + created for item in new],
+        key=1,  # tracked[0] is the article's id
+    )
     for name, column in (("places", "place"), ("programs", "program")):
-        m2m_history = apps.get_model(
-            history._meta.app_label, f"{history.__name__}_{name}"
-        )
         insert_rows(
-            m2m_history,
+            apps.get_model("articles", f"HistoricalArticle_{name}"),
             ["history", "id", "article", column],
             [
-                (record.history_id, *link)
-                for item, record in zip(new, records, strict=True)
+                (ids[(item.article.pk,)], *link)
+                for item in new
                 for link in item.links.get(name, ())
             ],
         )

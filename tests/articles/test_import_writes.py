@@ -46,7 +46,16 @@ def test_one_revision_per_imported_article_with_its_places_and_programs(
     for article in result.articles:
         (record,) = article.history.all()
         assert record.history_type == "+"
-        assert record.headline == article.headline
+        assert record.history_user is None and record.history_change_reason == ""
+        # The revision is the article as imported, every field.
+        article.refresh_from_db()
+        assert (record.headline, record.slug, record.body, record.flags) == (
+            article.headline,
+            article.slug,
+            article.body,
+            article.flags,
+        )
+        assert record.created_at == article.created_at
         assert (
             {p.place.name for p in record.places.all()}
             == {p.name for p in article.places.all()}
