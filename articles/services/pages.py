@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -277,180 +278,198 @@ def page_import(
     # a new page only adds (names_added, below), a replaced one is counted
     # again.
     followed = list(existing.articles.values_list("pk", flat=True)) if existing else []
-    with transaction.atomic(), names_follow(article_ids=followed) as names:
-        result = PageImportResult(
-            filename=filename,
-            status="replaced" if existing else "imported",
-            warnings=warnings,
-        )
-        kept_positions: set[int] = set()
-        before: list[dict] = []
-        if existing:
-            page = existing
-            kept = list(page.articles.filter(is_edited=True))
-            result.kept_edited = kept
-            kept_positions = {a.position for a in kept}
-            stale = page.articles.filter(is_edited=False)
-            # Read before they go, for the run report's diff.
-            before = article_snapshots(ids=list(stale.values_list("id", flat=True)))
-            search.index_remove(article_ids=list(stale.values_list("id", flat=True)))
-            stale.delete()
-            page.captions.filter(
-                Q(article__isnull=True) | Q(article__is_edited=False)
-            ).delete()
-            page.sha256, page.raw_text, page.filename = sha, text, filename
-            page.text_hash = text_hash
-            page.publication = publication or page.publication
-            page.issue_date = issue_date or page.issue_date
-            page.leftovers = [lo.__dict__ for lo in parsed.leftovers]
-            page.save()
-        else:
-            try:
-                with transaction.atomic():
-                    page = Page.objects.create(
+    # Files stored for the page (a PDF and its picture) are not part of the
+    # transaction: when it rolls back, they go too.
+    stored: list[str] = []
+    try:
+        with transaction.atomic(), names_follow(article_ids=followed) as names:
+            result = PageImportResult(
+                filename=filename,
+                status="replaced" if existing else "imported",
+                warnings=warnings,
+            )
+            kept_positions: set[int] = set()
+            before: list[dict] = []
+            if existing:
+                page = existing
+                kept = list(page.articles.filter(is_edited=True))
+                result.kept_edited = kept
+                kept_positions = {a.position for a in kept}
+                stale = page.articles.filter(is_edited=False)
+                # Read before they go, for the run report's diff.
+                before = article_snapshots(ids=list(stale.values_list("id", flat=True)))
+                search.index_remove(
+                    article_ids=list(stale.values_list("id", flat=True))
+                )
+                stale.delete()
+                page.captions.filter(
+                    Q(article__isnull=True) | Q(article__is_edited=False)
+                ).delete()
+                page.sha256, page.raw_text, page.filename = sha, text, filename
+                page.text_hash = text_hash
+                page.publication = publication or page.publication
+                page.issue_date = issue_date or page.issue_date
+                page.leftovers = [lo.__dict__ for lo in parsed.leftovers]
+                page.save()
+            else:
+                try:
+                    with transaction.atomic():
+                        page = Page.objects.create(
+                            filename=filename,
+                            sha256=sha,
+                            text_hash=text_hash,
+                            raw_text=text,
+                            publication=publication,
+                            issue_date=issue_date,
+                            leftovers=[lo.__dict__ for lo in parsed.leftovers],
+                        )
+                except IntegrityError:
+                    # Another import of the same bytes committed while this one
+                    # parsed (the constraint waited for it): already imported.
+                    page = Page.objects.filter(sha256=sha).first()
+                    if page is None:
+                        raise
+                    return PageImportResult(
                         filename=filename,
-                        sha256=sha,
-                        text_hash=text_hash,
-                        raw_text=text,
-                        publication=publication,
-                        issue_date=issue_date,
-                        leftovers=[lo.__dict__ for lo in parsed.leftovers],
+                        page=page,
+                        status="skipped",
+                        skip_reason="same_file",
+                        warnings=warnings,
                     )
-            except IntegrityError:
-                # Another import of the same bytes committed while this one
-                # parsed (the constraint waited for it): already imported.
-                page = Page.objects.filter(sha256=sha).first()
-                if page is None:
-                    raise
-                return PageImportResult(
-                    filename=filename,
+            result.page = page
+            # One query each for the places, programs, people and tags the page
+            # names, instead of one per mention.
+            place_cache = _places_named(
+                {p.name for a in parsed.articles for p in a.places}
+            )
+            program_cache = _first_by_name(
+                Program.objects.filter(
+                    name__in={
+                        n
+                        for a in parsed.articles
+                        for n in (*a.programs, *a.new_programs)
+                    }
+                )
+            )
+            people = _people_for(parsed)
+            tagged: list[tuple[Article, str]] = []
+            by_index: dict[int, Article] = {}
+            new: list[NewArticle] = []
+            bylines: list[Byline] = []
+            for index, item in enumerate(parsed.articles):
+                if item.position in kept_positions:
+                    continue
+                article = Article(
+                    headline=item.headline,
+                    kicker=item.kicker,
+                    subtitle=item.subtitle,
+                    suggested_headline=item.suggested_headline,
+                    body=item.body,
+                    byline_text=item.byline_text[:300],
+                    kind=item.kind,
+                    status=status,
+                    # The print date, or none: never the day of the import.
+                    pub_date=page.issue_date,
                     page=page,
-                    status="skipped",
-                    skip_reason="same_file",
-                    warnings=warnings,
+                    position=item.position,
+                    flags=item.flags,
                 )
-        result.page = page
-        # One query each for the places, programs, people and tags the page
-        # names, instead of one per mention.
-        place_cache = _places_named({p.name for a in parsed.articles for p in a.places})
-        program_cache = _first_by_name(
-            Program.objects.filter(
-                name__in={
-                    n for a in parsed.articles for n in (*a.programs, *a.new_programs)
-                }
-            )
-        )
-        people = _people_for(parsed)
-        tagged: list[tuple[Article, str]] = []
-        by_index: dict[int, Article] = {}
-        new: list[NewArticle] = []
-        bylines: list[Byline] = []
-        for index, item in enumerate(parsed.articles):
-            if item.position in kept_positions:
-                continue
-            article = Article(
-                headline=item.headline,
-                kicker=item.kicker,
-                subtitle=item.subtitle,
-                suggested_headline=item.suggested_headline,
-                body=item.body,
-                byline_text=item.byline_text[:300],
-                kind=item.kind,
-                status=status,
-                # The print date, or none: never the day of the import.
-                pub_date=page.issue_date,
-                page=page,
-                position=item.position,
-                flags=item.flags,
-            )
-            programs = [
-                program_find_or_create(n, True, program_cache) for n in item.programs
+                programs = [
+                    program_find_or_create(n, True, program_cache)
+                    for n in item.programs
+                ]
+                programs += [
+                    program_find_or_create(n, False, program_cache)
+                    for n in item.new_programs
+                ]
+                new.append(
+                    NewArticle(
+                        article=article,
+                        places={
+                            _place_for(p, place_cache, item.places) for p in item.places
+                        },
+                        programs=set(programs),
+                    )
+                )
+                bylines.extend(
+                    Byline(
+                        article=article,
+                        person=people[(b.name, b.affiliation)],
+                        role=b.role,
+                        order=order,
+                    )
+                    for order, b in enumerate(_unique_bylines(item.bylines))
+                )
+                tagged.extend((article, name) for name in item.tags)
+                by_index[index] = article
+                result.articles.append(article)
+            # Reprints are found before the articles are written, so a reprint
+            # is flagged as it is inserted.
+            printings = reprints.reprints_find([item.article.body for item in new])
+            for item, printing in zip(new, printings, strict=True):
+                if printing.originals:
+                    item.article.flags = [*item.article.flags, Article.Flag.REPRINT]
+            articles_create(new=new)
+            Byline.objects.bulk_create(bylines)
+            _tag_articles(tagged)
+            captions = [
+                Caption(
+                    text=caption.text,
+                    page=page,
+                    article=by_index.get(caption.article_index)
+                    if caption.article_index is not None
+                    else None,
+                    position=caption.position,
+                )
+                for caption in parsed.captions
             ]
-            programs += [
-                program_find_or_create(n, False, program_cache)
-                for n in item.new_programs
-            ]
-            new.append(
-                NewArticle(
-                    article=article,
-                    places={
-                        _place_for(p, place_cache, item.places) for p in item.places
-                    },
-                    programs=set(programs),
+            Caption.objects.bulk_create(captions)
+            result.captions = len(captions)
+            # The import says itself what the public sees change (below).
+            issues.page_set_print(
+                page=page, meta=meta, keep=bool(existing), announce=False
+            )
+            if issues.original_kind(raw) == ".pdf":
+                issues.page_attach_original(
+                    page=page, raw=raw, filename=filename, announce=False
                 )
+                stored += [page.original.name, page.image.name]
+            search.index_new_articles(
+                articles=[
+                    (
+                        article,
+                        [
+                            c.text
+                            for c in sorted(captions, key=lambda c: c.position)
+                            if c.article is article
+                        ],
+                        [b.person.name for b in bylines if b.article is article],
+                    )
+                    for article in result.articles
+                ]
             )
-            bylines.extend(
-                Byline(
-                    article=article,
-                    person=people[(b.name, b.affiliation)],
-                    role=b.role,
-                    order=order,
-                )
-                for order, b in enumerate(_unique_bylines(item.bylines))
-            )
-            tagged.extend((article, name) for name in item.tags)
-            by_index[index] = article
-            result.articles.append(article)
-        # Reprints are found before the articles are written, so a reprint
-        # is flagged as it is inserted.
-        printings = reprints.reprints_find([item.article.body for item in new])
-        for item, printing in zip(new, printings, strict=True):
-            if printing.originals:
-                item.article.flags = [*item.article.flags, Article.Flag.REPRINT]
-        articles_create(new=new)
-        Byline.objects.bulk_create(bylines)
-        _tag_articles(tagged)
-        captions = [
-            Caption(
-                text=caption.text,
-                page=page,
-                article=by_index.get(caption.article_index)
-                if caption.article_index is not None
-                else None,
-                position=caption.position,
-            )
-            for caption in parsed.captions
-        ]
-        Caption.objects.bulk_create(captions)
-        result.captions = len(captions)
-        # The import says itself what the public sees change (below).
-        issues.page_set_print(page=page, meta=meta, keep=bool(existing), announce=False)
-        if issues.original_kind(raw) == ".pdf":
-            issues.page_attach_original(
-                page=page, raw=raw, filename=filename, announce=False
-            )
-        search.index_new_articles(
-            articles=[
-                (
-                    article,
-                    [
-                        c.text
-                        for c in sorted(captions, key=lambda c: c.position)
-                        if c.article is article
+            reprints.reprints_store(articles=result.articles, found=printings)
+            articles_record_created(new=new)
+            if existing:
+                result.changes = changes.article_changes(
+                    old=before,
+                    new=article_snapshots(ids=[a.pk for a in result.articles]),
+                    kept=[
+                        {"id": a.pk, "title": str(a), "position": a.position}
+                        for a in result.kept_edited
                     ],
-                    [b.person.name for b in bylines if b.article is article],
                 )
-                for article in result.articles
-            ]
-        )
-        reprints.reprints_store(articles=result.articles, found=printings)
-        articles_record_created(new=new)
-        if existing:
-            result.changes = changes.article_changes(
-                old=before,
-                new=article_snapshots(ids=[a.pk for a in result.articles]),
-                kept=[
-                    {"id": a.pk, "title": str(a), "position": a.position}
-                    for a in result.kept_edited
-                ],
-            )
-            names.articles.update(a.pk for a in result.articles)
-        elif publish:
-            names_added(article_ids=[a.pk for a in result.articles])
-        if existing:
-            transaction.on_commit(public_changed)
-        elif publish:
-            transaction.on_commit(public_grew)
+                names.articles.update(a.pk for a in result.articles)
+            elif publish:
+                names_added(article_ids=[a.pk for a in result.articles])
+            if existing:
+                transaction.on_commit(public_changed)
+            elif publish:
+                transaction.on_commit(public_grew)
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
     return result
 
 

@@ -127,3 +127,31 @@ def test_a_corrected_date_moves_the_page_and_drops_its_empty_issue(year_tree):
     )
     assert list(Issue.objects.values_list("date", flat=True)) == [date(2020, 10, 24)]
     assert set(page.articles.values_list("pub_date", flat=True)) == {date(2020, 10, 24)}
+
+
+def test_a_pdf_page_whose_import_fails_leaves_no_file_in_storage(tmp_path, monkeypatch):
+    """One transaction a page loses nothing and leaves nothing: the PDF and
+    its picture, stored during the import, go when the import rolls back."""
+    from django.core.files.storage import default_storage
+
+    from articles import reprints, services
+
+    def broken(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(reprints, "reprints_store", broken)
+
+    def stored(folder=""):
+        folders, files = default_storage.listdir(folder)
+        for name in files:
+            yield f"{folder}/{name}"
+        for sub in folders:
+            yield from stored(f"{folder}/{sub}".lstrip("/"))
+
+    # The test storage lives as long as the process: other tests' files.
+    before = set(stored())
+    raw = cjk_pdf([(HEADLINE, BODY)])
+    with pytest.raises(RuntimeError):
+        services.page_import(raw=raw, filename="交城报_20201020_03.pdf")
+    assert not Page.objects.exists()
+    assert set(stored()) - before == set()
