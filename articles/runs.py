@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path, PurePath
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -82,7 +82,7 @@ def run_create_from_paths(
 
 def run_create_from_uploads(
     *,
-    uploads: list[tuple[str, bytes]],
+    uploads: list[tuple[str, bytes | File]],
     publication: str = "",
     issue_date: date | None = None,
     publish: bool = False,
@@ -107,9 +107,12 @@ def run_create_from_uploads(
                 replace=False,
             ),
         )
-        for n, (name, raw) in enumerate(uploads):
+        for n, (name, content) in enumerate(uploads):
             row = ImportFile(run=run, order=n, filename=name)
-            row.stored_file.save(name, ContentFile(raw), save=False)
+            # An uploaded file is copied in chunks, never read whole.
+            if not isinstance(content, File):
+                content = ContentFile(content)
+            row.stored_file.save(name, content, save=False)
             row.save()
         if not preview:
             run_enqueue(run=run)

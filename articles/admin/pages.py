@@ -172,11 +172,13 @@ class PageAdmin(PagePrintMixin, ServiceDeleteMixin, admin.ModelAdmin):
             ):
                 form.add_error("publish", "您没有发布权限；稿件将进入待审。")
                 return render(request, "admin/articles/page/import.html", context)
-            uploads = [(u.name, u.read()) for u in form.cleaned_data["files"]]
-            # The files go to media storage with a run; a few are previewed
-            # first, many are queued at once (the report shows progress).
+            uploads = form.cleaned_data["files"]
+            # The files go to media storage with a run, streamed as Django
+            # received them (a year of PDFs is gigabytes); a few are
+            # previewed first, many are queued at once (the report shows
+            # progress).
             run = runs.run_create_from_uploads(
-                uploads=uploads,
+                uploads=[(u.name, u) for u in uploads],
                 publication=form.cleaned_data["publication"],
                 issue_date=form.cleaned_data["issue_date"],
                 publish=form.cleaned_data["publish"],
@@ -188,7 +190,9 @@ class PageAdmin(PagePrintMixin, ServiceDeleteMixin, admin.ModelAdmin):
                     reverse("admin:articles_importrun_change", args=[run.pk])
                 )
             previews, errors = [], []
-            for name, raw in uploads:
+            for upload in uploads:
+                upload.seek(0)
+                name, raw = upload.name, upload.read()
                 try:
                     parsed, warnings = services.page_preview(raw=raw, filename=name)
                 except services.PageImportError as exc:

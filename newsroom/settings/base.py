@@ -153,6 +153,11 @@ NEWSROOM_RUN_STALE_SECONDS = int(os.environ.get("NEWSROOM_RUN_STALE_SECONDS", "1
 # files); Django's default of 100 files a request refused a 300-page upload
 # with a bare 400.
 DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("NEWSROOM_MAX_UPLOAD_FILES", "2000"))
+# Each uploaded file over this goes to a temporary file, not memory, and is
+# copied to media storage from there in chunks: a text page (~20 KB) stays
+# in memory, a PDF page (1–5 MB) does not — Django's 2.5 MB would keep a
+# year of PDF pages in the request's memory at once.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # Page originals (PDF, scans) and their rendered pictures.  Local disk by
 # default, served by the web server (or by `runserver` in development); see

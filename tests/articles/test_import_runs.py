@@ -475,3 +475,45 @@ def test_upload_of_300_pages_queues_shows_progress_and_a_second_run_skips_all(
     out, _ = run_command(str(folder))
     assert "pages=0" in out and "skipped=300" in out
     assert Page.objects.count() == 300 and Article.objects.count() == articles
+
+
+def named_bytes(name: str, raw: bytes):
+    # Not an UploadedFile: the test client reads it whole to send it.
+    handle = io.BytesIO(raw)
+    handle.name = name
+    return handle
+
+
+def test_a_queued_upload_streams_its_files_to_storage_unread(
+    editor_client, settings, monkeypatch
+):
+    """A year of PDFs is gigabytes: the upload streams each file to media
+    storage as Django received it (in chunks, big ones from disk) rather than
+    reading every file whole into memory first."""
+    from django.core.files.uploadedfile import UploadedFile
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # these go to temporary files
+    whole_reads = []
+
+    def recording_read(self):
+        def read(*args, **kwargs):
+            if not args and not kwargs:  # all of it at once
+                whole_reads.append(self.name)
+            return self.file.read(*args, **kwargs)
+
+        return read
+
+    monkeypatch.setattr(UploadedFile, "read", property(recording_read))
+    pages = {f"p{n}.txt": page(n, n % 2) * 3 for n in range(1, 13)}
+    response = editor_client.post(
+        reverse("admin:articles_page_import"),
+        {
+            "files": [named_bytes(n, raw) for n, raw in pages.items()],
+            "publication": "交城报",
+        },
+    )
+    assert response.status_code == 302
+    assert whole_reads == []
+    run = ImportRun.objects.get(source=ImportRun.Source.UPLOAD)
+    stored = {f.filename: f.stored_file.read() for f in run.files.all()}
+    assert stored == pages
