@@ -1,6 +1,8 @@
 """Pages and the upload wizard: choose files, preview what the importer
 will make of them, confirm."""
 
+from pathlib import PurePath
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -9,9 +11,10 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from .. import runs, services
+from .. import printmeta, runs, services
 from ..admin_print import PagePrintForm, PagePrintMixin
 from ..models import Article, Caption, Page
+from ..printmeta import PrintMeta
 from .base import (
     TABULAR,
     ServiceDeleteMixin,
@@ -203,7 +206,13 @@ class PageAdmin(PagePrintMixin, ServiceDeleteMixin, admin.ModelAdmin):
                         "filename": name,
                         "page": parsed,
                         "warnings": warnings,
-                        "already": services.page_exists(raw=raw),
+                        "already": services.page_exists(
+                            raw=raw,
+                            meta=PrintMeta(
+                                publication=form.cleaned_data["publication"],
+                                issue_date=form.cleaned_data["issue_date"],
+                            ).over(printmeta.from_path(PurePath(name))),
+                        ),
                     }
                 )
             context.update(

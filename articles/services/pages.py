@@ -98,15 +98,19 @@ def page_preview(*, raw: bytes, filename: str) -> tuple[ParsedPage, list[str]]:
     return parse_page(text, gazetteer=gazetteer_current()), warnings
 
 
-def page_exists(*, raw: bytes) -> bool:
-    """Imported already: the same bytes, or the same text (pagetext.py)."""
+def page_exists(*, raw: bytes, meta: PrintMeta | None = None) -> bool:
+    """Imported already: the same bytes, or the same text (pagetext.py) in a
+    page `meta` (where it was printed) may be."""
     if Page.objects.filter(sha256=hashlib.sha256(raw).hexdigest()).exists():
         return True
     try:
         text, _ = page_decode(raw=raw, filename="")
     except PageImportError:
         return False
-    return Page.objects.filter(text_hash=pagetext.text_hash(text)).exists()
+    return any(
+        _same_printing(page, meta or PrintMeta())
+        for page in Page.objects.filter(text_hash=pagetext.text_hash(text))
+    )
 
 
 def _first_by_name(queryset) -> dict:
@@ -227,6 +231,20 @@ def _place_for(parsed, cache: dict, siblings=()) -> Place:
     return place
 
 
+def _same_printing(page: Page, meta: PrintMeta) -> bool:
+    """Could `page` be the printing `meta` describes?  The same text printed
+    in another paper, issue or page (notices run again word for word) is a
+    printed page of its own; only print data that differ say so."""
+    return all(
+        not (ours and theirs) or ours == theirs
+        for ours, theirs in (
+            (meta.publication, page.publication),
+            (meta.issue_date, page.issue_date),
+            (meta.page_number, page.page_number),
+        )
+    )
+
+
 def page_import(
     *,
     raw: bytes,
@@ -259,7 +277,14 @@ def page_import(
             filename=filename, page=existing, status="skipped", skip_reason="same_file"
         )
     if existing is None:
-        existing = Page.objects.filter(text_hash=text_hash).order_by("id").first()
+        existing = next(
+            (
+                page
+                for page in Page.objects.filter(text_hash=text_hash).order_by("id")
+                if _same_printing(page, meta)
+            ),
+            None,
+        )
         if existing and not replace:
             return PageImportResult(
                 filename=filename,

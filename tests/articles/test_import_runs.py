@@ -3,7 +3,7 @@ the background by the task worker, interrupted by a killed worker and
 finished by running them again."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -282,6 +282,35 @@ def test_same_page_with_other_spacing_and_punctuation_width_is_already_imported(
     (folder / "c.txt").write_text(text.replace("拔河", "拔 河、游泳"), "utf-8")
     out, _ = run_command(str(folder / "c.txt"))
     assert "pages=1" in out and Page.objects.count() == 2
+
+
+def test_the_same_text_printed_in_another_issue_is_a_page_of_its_own(
+    gazetteer_db, tmp_path
+):
+    """A page of notices run again word for word in the next issue is a
+    second printed page (its articles are reprints), not "already imported":
+    only the same printing — no print data saying otherwise — is."""
+    text = page(7).decode()
+    first = tmp_path / "交城报_2020-10-20_第3版.txt"
+    first.write_text(text, "utf-8")
+    again = tmp_path / "交城报_2020-10-27_第3版.txt"
+    again.write_text(text.replace("。", "。 "), "utf-8")  # other bytes, same text
+    out, _ = run_command(str(first), str(again))
+    assert "pages=2" in out and "skipped=0" in out
+    assert sorted(Page.objects.values_list("issue_date", flat=True)) == [
+        date(2020, 10, 20),
+        date(2020, 10, 27),
+    ]
+    reprinted = Article.objects.filter(page__issue_date=date(2020, 10, 27))
+    assert reprinted and all(
+        Article.Flag.REPRINT in a.flags for a in reprinted if len(a.body) > 60
+    )
+    # The same printing saved again is still already imported.
+    resaved = tmp_path / "resaved" / "交城报_2020-10-20_第3版.txt"
+    resaved.parent.mkdir()
+    resaved.write_text(text.replace("，", ","), "utf-8")
+    out, _ = run_command(str(resaved))
+    assert "skipped=1" in out and Page.objects.count() == 2
 
 
 def test_preview_names_a_resaved_page_already_imported(editor_client):
