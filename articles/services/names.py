@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import F
 from taggit.models import Tag, TaggedItem
 
@@ -162,6 +163,7 @@ def names_added(*, article_ids: Iterable[int]) -> None:
     by_kind: dict[str, set[int]] = {}
     for kind, pk in gained:
         by_kind.setdefault(kind, set()).add(pk)
+    _lock(by_kind)
     stored: set[Ref] = set()
     for kind, ids in sorted(by_kind.items()):  # the (kind, object_id) index
         stored |= set(
@@ -202,6 +204,22 @@ def _confirmed_parents(place_ids: set[int]) -> dict[int, int | None]:
     return parent
 
 
+def _lock(by_kind: dict[str, set[int]]) -> None:
+    """Take the entities' rows before counting them: two imports recounting
+    the same person at once would each count beside the other's uncommitted
+    change and the later would keep a stale count (PostgreSQL; SQLite has
+    one writer at a time).  Waiting here, the later counts after the earlier
+    commits.  In one order, so neither waits on the other in a cycle."""
+    for kind, ids in sorted(by_kind.items()):
+        model = _MODEL[kind]
+        list(
+            model.objects.select_for_update()
+            .filter(pk__in=sorted(ids))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
 def names_refresh(*, refs: Iterable[Ref], known: dict[Ref, int] | None = None) -> None:
     """Count these entities again and store their keys (none unless public);
     `known` gives counts the caller has already."""
@@ -209,6 +227,7 @@ def names_refresh(*, refs: Iterable[Ref], known: dict[Ref, int] | None = None) -
     by_kind: dict[str, set[int]] = {}
     for kind, pk in refs:
         by_kind.setdefault(kind, set()).add(pk)
+    _lock(by_kind)
     rows = []
     for kind, ids in sorted(by_kind.items()):
         NameKey.objects.filter(kind=kind, object_id__in=ids).delete()
@@ -217,9 +236,11 @@ def names_refresh(*, refs: Iterable[Ref], known: dict[Ref, int] | None = None) -
     NameKey.objects.bulk_create(rows, batch_size=1000)
 
 
+@transaction.atomic
 def names_rebuild() -> int:
     """Every public entity's keys and count, from scratch (after an upgrade,
-    with `rebuild_search_index`); returns how many entities are public."""
+    with `rebuild_search_index`); returns how many entities are public.  In
+    one transaction: suggestions keep the old rows until the new are in."""
     published = Article.objects.published().values("pk")
     refs: set[Ref] = set()
     refs |= {
@@ -253,6 +274,8 @@ _PARAM = {
     Kind.PROGRAM: "program",
     Kind.TAG: "tag",
 }
+
+_MODEL = {Kind.PERSON: Person, Kind.PLACE: Place, Kind.PROGRAM: Program, Kind.TAG: Tag}
 
 _LOOKUP = {
     Kind.PERSON: lambda ids: Person.objects.filter(pk__in=ids),

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
 
 from people.models import Byline, Person
@@ -245,6 +245,14 @@ def _same_printing(page: Page, meta: PrintMeta) -> bool:
     )
 
 
+# How often a page is imported again when its transaction collided with
+# another import's: a deadlock, or a foreign key checked at commit (the
+# other import replaced a page and deleted an article this one linked as a
+# reprint).  The second attempt sees what the other committed.
+IMPORT_ATTEMPTS = 3
+_COLLISIONS = {"40P01", "40001"}  # deadlock, serialization failure
+
+
 def page_import(
     *,
     raw: bytes,
@@ -264,6 +272,38 @@ def page_import(
     (publication, date, 期号, 版次, 版名; see printmeta.py); a PDF is kept as
     the page's original with a picture of it.
     """
+    # Inside a caller's transaction a failed attempt cannot be undone alone.
+    attempts = 1 if connection.in_atomic_block else IMPORT_ATTEMPTS
+    for attempt in range(attempts):
+        try:
+            return _page_import(
+                raw=raw,
+                filename=filename,
+                publication=publication,
+                issue_date=issue_date,
+                publish=publish,
+                replace=replace,
+                meta=meta,
+            )
+        except (IntegrityError, OperationalError) as exc:
+            collided = isinstance(exc, IntegrityError) or (
+                getattr(exc.__cause__, "sqlstate", None) in _COLLISIONS
+            )
+            if not collided or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _page_import(
+    *,
+    raw: bytes,
+    filename: str,
+    publication: str,
+    issue_date: date | None,
+    publish: bool,
+    replace: bool,
+    meta: PrintMeta | None,
+) -> PageImportResult:
     meta = PrintMeta(publication=publication, issue_date=issue_date).over(
         meta or PrintMeta()
     )

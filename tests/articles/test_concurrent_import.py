@@ -96,3 +96,71 @@ def test_two_pages_naming_the_same_new_person_at_once(gazetteer_db, in_step):
     assert len({a.slug for a in articles}) == 2
     for article in articles:
         assert article.bylines.get().person.name == "欧阳晓峰"
+
+
+def test_two_pages_replaced_at_once_leave_true_counts(gazetteer_db, monkeypatch):
+    """Two re-imports (`--replace`) at once, each dropping the only other
+    article that named a person: each recounts the person inside its own
+    transaction, and the later one must count after the earlier commits,
+    not beside it — the suggestion's count is what the person's page shows."""
+    from articles.models import NameKey
+    from articles.services.names import public_count
+
+    # Two different reports (neither a reprint of the other).
+    stories = {
+        "a.txt": (
+            "本报讯 金秋时节，县里举办秋季农民运动会，观众热情高涨，"
+            "各乡镇代表队参加拔河、跳绳和趣味接力比赛。",
+            HEADLINE,
+        ),
+        "b.txt": (
+            "本报讯 入冬以来，县图书馆开设少儿阅读课堂，每周六上午由志愿者"
+            "带领孩子们读绘本、讲故事，已有三百多个家庭报名参加。",
+            "县图书馆开设少儿阅读课堂",
+        ),
+    }
+
+    def named(name, filename):
+        body, headline = stories[filename]
+        return f"{body}（{name}）\n\n{headline}\n".encode()
+
+    for filename in stories:
+        services.page_import(
+            raw=named("欧阳晓峰", filename), filename=filename, publish=True
+        )
+    person = Person.objects.get(name="欧阳晓峰")
+    counts = set(
+        NameKey.objects.filter(object_id=person.pk, kind="person").values_list(
+            "article_count", flat=True
+        )
+    )
+    assert counts == {2}
+
+    barrier = threading.Barrier(2, timeout=30)
+    parse = services.pages.parse_page
+    waited = set()
+
+    def parse_then_wait(*args, **kwargs):
+        parsed = parse(*args, **kwargs)
+        if threading.get_ident() not in waited:  # not when tried again
+            waited.add(threading.get_ident())
+            barrier.wait()
+        return parsed
+
+    monkeypatch.setattr(services.pages, "parse_page", parse_then_wait)
+    run_together(
+        lambda: services.page_import(
+            raw=named("司马光明", "a.txt"),
+            filename="a.txt",
+            publish=True,
+            replace=True,
+        ),
+        lambda: services.page_import(
+            raw=named("诸葛文华", "b.txt"),
+            filename="b.txt",
+            publish=True,
+            replace=True,
+        ),
+    )
+    assert public_count("person", person.slug) == 0
+    assert not NameKey.objects.filter(object_id=person.pk, kind="person").exists()
