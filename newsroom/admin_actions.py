@@ -47,8 +47,9 @@ class MergeForm(forms.Form):
         self.fields["keep"].queryset = queryset
 
 
-def merge_action(merge_service, label: str):
-    """An admin action: merge the selected rows into the one staff keep."""
+def merge_action(merge_service, label: str, *, aliases: bool = True):
+    """An admin action: merge the selected rows into the one staff keep
+    (whose aliases take the others' names, unless `aliases` is False)."""
 
     @admin.action(description=f"合并所选{label}（所有关联移到保留的一项）")
     def action(modeladmin, request, queryset):
@@ -65,10 +66,9 @@ def merge_action(merge_service, label: str):
                 except WorkflowError as exc:
                     modeladmin.message_user(request, str(exc), messages.ERROR)
                 else:
+                    kept = "，其他名称作为别名保留" if aliases else ""
                     modeladmin.message_user(
-                        request,
-                        f"已合并到“{keep}”，其他名称作为别名保留",
-                        messages.SUCCESS,
+                        request, f"已合并到“{keep}”{kept}", messages.SUCCESS
                     )
                 return None
         else:

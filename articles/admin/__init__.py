@@ -7,13 +7,14 @@ and turns a service's refusal into a message or a form error.
 - `review`: the review queue;
 - `pages`: pages and the upload wizard;
 - `entities`: places and programs;
+- `tags`: tags (replacing django-taggit's own screen);
 - `forms`, `base`: the forms, and what the screens share.
 """
 
 from django.contrib import admin
 
 from .. import admin_runs  # noqa: F401 - import runs: list, report, progress
-from . import articles, entities, pages, review  # noqa: F401 - they register
+from . import articles, entities, pages, review, tags  # noqa: F401 - they register
 
 admin.site.site_header = "Newsroom 报纸档案管理"
 admin.site.site_title = "Newsroom"

@@ -7,6 +7,7 @@ where they write more than one row.  One module per domain:
 - `pages`: importing a page file;
 - `articles`: editing, the workflow, headlines, split and merge, captions;
 - `entities`: places and programs (confirm, reject, merge);
+- `tags`: tags (rename, delete, merge);
 - `exchange`: articles as rows of an export file, and back;
 - `gazetteer`: loading places and programs, and what the parser knows;
 - `names`: the names, pinyin and public counts readers search by (NameKey);
@@ -65,6 +66,7 @@ from .pages import (
     page_save,
     page_text,
 )
+from .tags import tag_delete, tag_merge, tag_save
 
 __all__ = [
     "names_follow",
@@ -114,4 +116,7 @@ __all__ = [
     "programs_load",
     "public_changed",
     "public_grew",
+    "tag_delete",
+    "tag_merge",
+    "tag_save",
 ]

@@ -15,8 +15,9 @@ from django.utils import timezone
 from .. import search
 from ..importing.entities import Gazetteer
 from ..importing.gazetteer_file import read_village_names
-from ..models import Place, Program, split_aliases
+from ..models import Article, NameKey, Place, Program, split_aliases
 from ..slugs import pinyin_slug, unique_slug, unique_slug_among
+from .names import names_refresh
 
 
 def place_slug(name: str, parent: Place | None) -> str:
@@ -47,6 +48,7 @@ def gazetteer_load(*, path: Path) -> int:
         level: list[tuple[dict, Place | None]] = [(n, None) for n in data["places"]]
         was_confirmed = {p.pk for p in existing.values() if p.is_confirmed}
         confirmed: list[Place] = []
+        changed: list[Place] = []
         while level:
             create, update, placed = [], [], []
             for node, parent in level:
@@ -83,6 +85,7 @@ def gazetteer_load(*, path: Path) -> int:
                 update, ["kind", "aliases", "is_confirmed"], batch_size=2000
             )
             confirmed += [p for p in update if p.pk not in was_confirmed]
+            changed += update
             count += len(placed)
             level = [
                 (child, place)
@@ -91,8 +94,29 @@ def gazetteer_load(*, path: Path) -> int:
             ]
         # Places it confirmed now count their articles for the places above.
         search.index_places(places=confirmed)
+        # Readers find places by name and alias (suggestions, pinyin): the
+        # public places whose aliases or kind the file changed, and the
+        # places above the ones it confirmed, are counted and keyed again.
+        names_refresh(refs=_public_places_touched(changed, confirmed))
     _gazetteer_cache.clear()
     return count
+
+
+def _public_places_touched(changed: list[Place], confirmed: list[Place]) -> set:
+    """The places whose suggestions a load changed: public ones it gave other
+    aliases or kind, and the newly confirmed ones articles name, with every
+    place above them (their counts include the articles)."""
+    Kind = NameKey.Kind
+    public = NameKey.objects.filter(
+        kind=Kind.PLACE, object_id__in=[p.pk for p in changed]
+    ).values_list("object_id", flat=True)
+    named = set(
+        Article.places.through.objects.filter(
+            place_id__in=[p.pk for p in confirmed]
+        ).values_list("place_id", flat=True)
+    )
+    above = {a.pk for p in confirmed if p.pk in named for a in p.ancestors()}
+    return {(Kind.PLACE, pk) for pk in {*public, *named, *above}}
 
 
 def programs_load(*, path: Path) -> int:

@@ -70,3 +70,74 @@ def test_the_gazetteer_is_read_once_and_follows_new_places(gazetteer_db):
     assert "某某新区" in again.places
     Place.objects.filter(name="某某新区").delete()
     assert "某某新区" not in services.gazetteer_current().places
+
+
+def test_a_new_gazetteer_file_renews_what_readers_find(gazetteer_db, tmp_path, client):
+    """load_gazetteer with a newer file (an alias added, a proposed village
+    now in the data): the search box suggests the new alias and the
+    confirmed village, with true counts, without a rebuild."""
+    import json
+
+    from django.urls import reverse
+
+    from articles.models import NameKey
+
+    county = Place.objects.get(name="交城县")
+    town = Place.objects.get(name="西营镇", parent=county)
+    village = Place.objects.create(
+        name="试验新村",
+        kind="village",
+        parent=town,
+        slug="试验新村",
+        is_confirmed=False,
+    )
+    article = Article.objects.create(
+        headline="新村建起文化广场", body="正文。", slug="x", status="published"
+    )
+    with services.names_follow(article_ids=[article.pk]):
+        article.places.add(village)
+
+    def suggested(q):
+        found = client.get(reverse("articles:api_suggest"), {"q": q}).json()
+        return {(s["name"], s["count"]) for s in found["suggestions"]}
+
+    # Proposed, not public: nothing counts the article yet.
+    assert suggested("试验新村") == set()
+    assert not any(name == "交城县" for name, _ in suggested("交城"))
+    data = {
+        "places": [
+            {
+                "name": "山西省",
+                "kind": "province",
+                "children": [
+                    {
+                        "name": "吕梁市",
+                        "kind": "prefecture",
+                        "children": [
+                            {
+                                "name": "交城县",
+                                "kind": "county",
+                                "aliases": ["卦山县"],
+                                "children": [
+                                    {
+                                        "name": "西营镇",
+                                        "kind": "town",
+                                        "children": [
+                                            {"name": "试验新村", "kind": "village"}
+                                        ],
+                                    }
+                                ],
+                            }
+                        ],
+                    }
+                ],
+            }
+        ]
+    }
+    newer = tmp_path / "gazetteer.json"
+    newer.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    services.gazetteer_load(path=newer)
+    assert ("交城县", 1) in suggested("卦山")  # the new alias, the new count
+    assert ("交城县", 1) in suggested("交城")
+    assert suggested("试验新村") == {("试验新村", 1)}
+    assert NameKey.objects.filter(object_id=village.pk, article_count=1).exists()
