@@ -81,3 +81,28 @@ def db_values(model, fields: list[str], obj) -> tuple:
         meta.get_field(name).get_db_prep_save(getattr(obj, name), connection)
         for name in fields
     )
+
+
+def add_to(model, field: str, by: dict[int, int], *, key: str, **where) -> None:
+    """`field += by[row's key]` for the rows whose `key` is in `by` (and that
+    match `where`'s equalities): one statement however many increments,
+    atomic in the database (two writers at once both add)."""
+    if not by:
+        return
+    quote = connection.ops.quote_name
+    meta = model._meta
+    table = quote(meta.db_table)
+    column = quote(meta.get_field(field).column)
+    key_column = f"{table}.{quote(meta.get_field(key).column)}"
+    conditions = "".join(
+        f" AND {table}.{quote(meta.get_field(name).column)} = %s" for name in where
+    )
+    pairs = sorted(by.items())  # rows taken in one order
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH gained (id, n) AS (VALUES {', '.join(['(%s, %s)'] * len(pairs))}) "
+            f"UPDATE {table} SET {column} = {column} + "
+            f"(SELECT n FROM gained WHERE gained.id = {key_column}) "
+            f"WHERE {key_column} IN (SELECT id FROM gained){conditions}",
+            [value for pair in pairs for value in pair] + list(where.values()),
+        )

@@ -16,14 +16,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from taggit.models import Tag, TaggedItem
 
 from people.models import Byline, Person
 
 from .. import search
 from ..models import Article, NameKey, Place, Program
+from ..rows import add_to
 from ..search import normalize
 from ..search.pinyin import name_keys
 
@@ -171,20 +171,18 @@ def names_added(*, article_ids: Iterable[int]) -> None:
             .values_list("kind", "object_id")
             .distinct()
         )
-    # One UPDATE per kind and increment, atomic in the database (two imports
-    # at once both count), in one order (neither waits on the other's rows).
-    steps: dict[tuple[str, int], list[int]] = {}
+    # One UPDATE per kind, atomic in the database (two imports at once both
+    # count), in one order (neither waits on the other's rows).
+    steps: dict[str, dict[int, int]] = {}
     for (kind, pk), n in gained.items():
         if (kind, pk) in stored:
-            steps.setdefault((kind, n), []).append(pk)
-    for (kind, n), ids in sorted(steps.items()):
-        NameKey.objects.filter(kind=kind, object_id__in=sorted(ids)).update(
-            article_count=F("article_count") + n
-        )
+            steps.setdefault(kind, {})[pk] = n
+    for kind, by in sorted(steps.items()):
+        add_to(NameKey, "article_count", by, key="object_id", kind=kind)
     # An entity without rows had no published article counting for it (the
     # rows are kept for every one that has): its count is what it gained.
     new = set(gained) - stored
-    names_refresh(refs=new, known={ref: gained[ref] for ref in new})
+    names_refresh(refs=new, known={ref: gained[ref] for ref in new}, locked=True)
 
 
 def _confirmed_parents(place_ids: set[int]) -> dict[int, int | None]:
@@ -210,6 +208,8 @@ def _lock(by_kind: dict[str, set[int]]) -> None:
     change and the later would keep a stale count (PostgreSQL; SQLite has
     one writer at a time).  Waiting here, the later counts after the earlier
     commits.  In one order, so neither waits on the other in a cycle."""
+    if not connection.features.has_select_for_update:
+        return  # one writer at a time (SQLite): nothing to wait for
     for kind, ids in sorted(by_kind.items()):
         model = _MODEL[kind]
         list(
@@ -220,14 +220,17 @@ def _lock(by_kind: dict[str, set[int]]) -> None:
         )
 
 
-def names_refresh(*, refs: Iterable[Ref], known: dict[Ref, int] | None = None) -> None:
+def names_refresh(
+    *, refs: Iterable[Ref], known: dict[Ref, int] | None = None, locked: bool = False
+) -> None:
     """Count these entities again and store their keys (none unless public);
-    `known` gives counts the caller has already."""
+    `known` gives counts the caller has already (and `locked`, the rows)."""
     known = known or {}
     by_kind: dict[str, set[int]] = {}
     for kind, pk in refs:
         by_kind.setdefault(kind, set()).add(pk)
-    _lock(by_kind)
+    if not locked:
+        _lock(by_kind)
     rows = []
     for kind, ids in sorted(by_kind.items()):
         NameKey.objects.filter(kind=kind, object_id__in=ids).delete()
