@@ -50,8 +50,10 @@ test: lint
 # SQLite in a fresh temporary file; PostgreSQL with an empty database:
 #   createdb -h 127.0.0.1 -U postgres bench_import
 #   make bench-import N=300 BENCH_DATABASE=postgres://postgres@127.0.0.1:5432/bench_import
+# BENCH_ARGS="--publish" imports as make run does; "--text recombined" the
+# earlier pages, every article a reprint of dozens.
 bench-import: install
-	$(PY) bench/bench_import.py --pages $(N) $(if $(BENCH_DATABASE),--database $(BENCH_DATABASE))
+	$(PY) bench/bench_import.py --pages $(N) $(if $(BENCH_DATABASE),--database $(BENCH_DATABASE)) $(BENCH_ARGS)
 
 # N synthetic articles and their LSH rows (bench/reprints.sqlite3 unless
 # DATABASE_URL says otherwise): lookup cost per article, precision / recall.

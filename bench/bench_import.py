@@ -200,6 +200,12 @@ def main() -> None:
         "sample articles themselves (every article a reprint of dozens)",
     )
     parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="publish as it imports (as `make run` does): the suggestions' "
+        "counts are kept too",
+    )
+    parser.add_argument(
         "--reprints",
         type=float,
         default=0.05,
@@ -267,7 +273,10 @@ def main() -> None:
     start = time.perf_counter()
     for i, raw in enumerate(pages):
         result = services.page_import(
-            raw=raw, filename=f"bench-{i:05d}.txt", publication="基准报"
+            raw=raw,
+            filename=f"bench-{i:05d}.txt",
+            publication="基准报",
+            publish=args.publish,
         )
         articles += len(result.articles)
         if i % max(1, len(pages) // 10) == 0:
@@ -287,7 +296,7 @@ def main() -> None:
 
     print(f"imported {len(pages)} pages, {articles} articles in {total:.2f}s")
     print(
-        f"text: {args.text}; reprint links found: {Reprint.objects.count()} "
+        f"text: {args.text}{', published' if args.publish else ''}; reprint links found: {Reprint.objects.count()} "
         f"({Reprint.objects.values('article').distinct().count()} articles)"
     )
     print(
