@@ -23,6 +23,7 @@ the others' internals.
 """
 
 import re
+from bisect import bisect_left, bisect_right
 
 from .gazetteer import Gazetteer
 from .model import ParsedPlace
@@ -123,11 +124,14 @@ _PARENT_KINDS = {
 }
 
 
-def find_places(text: str, gazetteer: Gazetteer) -> list[ParsedPlace]:
+def find_places(
+    text: str, gazetteer: Gazetteer, *, words: list[str] | None = None
+) -> list[ParsedPlace]:
     """Places named in `text`, in order of appearance; names the gazetteer
     does not hold come back with known=False and, where the text prints it
-    right before them, their parent."""
-    words = _Words(text)
+    right before them, their parent.  `words`: the text as `cut` cuts it,
+    when the caller has it already."""
+    words = _Words(text, words)
     villages = _lexicon_spans(text, gazetteer, words)
     in_village = [False] * (len(text) + 1)
     for start, end in villages:
@@ -178,21 +182,48 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[ParsedPlace]:
 
 
 class _Words:
-    """jieba's word boundaries in the text, cut only when a rule asks."""
+    """jieba's word boundaries in the text, cut only when a rule asks (or
+    handed over by a caller that has cut it already)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, words: list[str] | None = None):
         self.text = text
+        self._words = words
         self._bounds: set[int] | None = None
+        self._ordered: list[int] | None = None
 
     @property
     def bounds(self) -> set[int]:
         if self._bounds is None:
             bounds, pos = {0}, 0
-            for word in cut(self.text):
+            words = self._words if self._words is not None else cut(self.text)
+            for word in words:
                 pos += len(word)
                 bounds.add(pos)
             self._bounds = bounds
         return self._bounds
+
+    def before(self, pos: int) -> int:
+        """The last boundary before `pos` (ValueError when none is)."""
+        ordered = self._sorted()
+        k = bisect_left(ordered, pos)
+        if k == 0:
+            raise ValueError(pos)
+        return ordered[k - 1]
+
+    def after(self, pos: int) -> int:
+        """The first boundary after `pos` (ValueError when none is)."""
+        ordered = self._sorted()
+        k = bisect_right(ordered, pos)
+        if k == len(ordered):
+            raise ValueError(pos)
+        return ordered[k]
+
+    def _sorted(self) -> list[int]:
+        # Rules ask for the neighbours of a position many times a text: a
+        # search in the sorted boundaries, not a walk through all of them.
+        if self._ordered is None:
+            self._ordered = sorted(self.bounds)
+        return self._ordered
 
 
 def _suffix_kind(name: str) -> str:
@@ -203,13 +234,15 @@ def _known_spans(text: str, gazetteer: Gazetteer, words: _Words, in_village):
     """(start, end, place name) of gazetteer names, leftmost-longest.  A
     short name inside a village name the data holds is part of that name
     (西山 in 西山头村)."""
-    index = gazetteer.place_index()
+    named_at = gazetteer.place_index().starts(text)
     spans: list[tuple[int, int, str]] = []
     i, n = 0, len(text)
     while i < n - 1:
-        for candidate in index.at(text, i):
+        for candidate in named_at.get(i, ()):
             end = i + len(candidate)
-            fits = _known_fits(text, i, end, candidate, gazetteer, words, spans)
+            fits = _known_fits(
+                text, i, end, candidate, gazetteer, words, spans, named_at
+            )
             if fits and not (
                 candidate not in gazetteer.places and any(in_village[i:end])
             ):
@@ -226,11 +259,11 @@ def _known_spans(text: str, gazetteer: Gazetteer, words: _Words, in_village):
     return spans
 
 
-def _known_fits(text, start, end, candidate, gazetteer, words, spans) -> bool:
+def _known_fits(text, start, end, candidate, gazetteer, words, spans, named_at) -> bool:
     follower = text[end : end + 1]
     if follower and follower in _FOLLOWERS.get(candidate[-1], ()):
         # 县城, 乡村 … unless a known name starts there (某县城关镇)
-        if next(gazetteer.place_index().at(text, end), None) is None:
+        if end not in named_at:
             return False
     is_alias = candidate not in gazetteer.places
     place = gazetteer.place_aliases[candidate] if is_alias else candidate
@@ -268,10 +301,7 @@ def _suffix_of(name: str) -> str:
 
 def _word_across(text: str, pos: int, words: "_Words") -> bool:
     """Does a dictionary word that is not a place name span `pos`?"""
-    bounds = words.bounds
-    left = max(b for b in bounds if b < pos)
-    right = min(b for b in bounds if b > pos)
-    word = text[left:right]
+    word = text[words.before(pos) : words.after(pos)]
     tag = word_tag(word)
     return (
         len(word) >= 2
@@ -351,11 +381,9 @@ def _lexicon_spans(text: str, gazetteer: Gazetteer, words: "_Words"):
 
 def _suffix_in_word(text: str, s_start: int, words: "_Words") -> bool:
     """乡村, 农村: the suffix ends an ordinary word begun before it."""
-    bounds = words.bounds
-    if s_start in bounds:
+    if s_start in words.bounds:
         return False
-    left = max(b for b in bounds if b < s_start)
-    word = text[left : s_start + 1]
+    word = text[words.before(s_start) : s_start + 1]
     return len(word) == 2 and is_common_word(word, min_frequency=1000)
 
 
