@@ -8,10 +8,12 @@ to the same `Line` records and `blocks` of them.
 """
 
 import re
+from bisect import insort
 from dataclasses import dataclass
+from functools import cached_property
 from statistics import median
 
-from .bylines import photo_credit, split_end_byline
+from .bylines import photo_credit, split_end_byline, split_end_credit
 from .text import (
     CJK,
     clean_inline,
@@ -40,13 +42,22 @@ class Line:
     # width, which print does to every line of a paragraph but its last.
     justified: bool = False
 
+    @cached_property
+    def closes_article(self) -> bool:
+        """A byline or a photo credit at its end.  The rules that weigh the
+        page's blocks ask this of a line many times: worked out once."""
+        if split_end_byline(self.text)[1]:
+            return True
+        return bool(photo_credit(self.text) or split_end_credit(self.text)[1])
+
 
 def read_lines(text: str) -> list[Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines: list[Line] = []
     gap = 0
-    for no, raw in enumerate(text.split("\n")):
-        raw = strip_controls(raw)
+    # Control characters never include the line feed: removed from the
+    # whole page at once, as from each line.
+    for no, raw in enumerate(strip_controls(text).split("\n")):
         stripped = raw.strip()
         if not stripped:
             gap += 1
@@ -77,10 +88,14 @@ def _set_local_widths(lines: list[Line], radius: int = 8) -> None:
     """Column width near each line: the upper quartile of its neighbours'
     widths, so short paragraph ends and headlines do not drag it down."""
     widths = [ln.width for ln in lines]
+    # The window slides a line at a time: one width joins it and one leaves
+    # it, kept in order, instead of sorting every window afresh.
+    window = sorted(w for w in widths[:radius] if w >= 6)
     for i, line in enumerate(lines):
-        window = sorted(
-            w for w in widths[max(0, i - radius) : i + radius + 1] if w >= 6
-        )
+        if i + radius < len(widths) and widths[i + radius] >= 6:
+            insort(window, widths[i + radius])
+        if i - radius - 1 >= 0 and widths[i - radius - 1] >= 6:
+            window.remove(widths[i - radius - 1])
         line.local_width = (
             window[(3 * len(window)) // 4] if window else max(line.width, 1.0)
         )

@@ -16,6 +16,12 @@ CLOSERS = "”’）」』》\"')"
 _TERMINAL_RE = re.compile(f"[{TERMINAL}][{re.escape(CLOSERS)}]*$")
 
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000\u202f\u205f]+")
+# The ASCII marks fix_punctuation may change, and what makes them Chinese
+# context: most lines hold none of the first, and scanning for them in C
+# spares a Python step per character.
+_ASCII_PUNCT_RE = re.compile(r"[,:;!?().]")
+_QUOTE_RE = re.compile('"')
+_CJK_OR_PUNCT_RE = re.compile(f"[{CJK}{re.escape(CJK_PUNCT)}]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe]")
 
 
@@ -35,6 +41,7 @@ def strip_controls(text: str) -> str:
     return _CONTROL_RE.sub("", text)
 
 
+_WIDE_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 _WIDTH_TABLE = {
     **{code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)},  # ０-９
     **{code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)},  # Ａ-Ｚ
@@ -46,6 +53,8 @@ _WIDTH_TABLE = {
 def normalize_width(text: str) -> str:
     """Full-width digits and Latin letters to ASCII (２０１９ → 2019); the
     full-width punctuation of Chinese text stays as it is."""
+    if not _WIDE_RE.search(text):
+        return text  # most lines: translate would look up every character
     return text.translate(_WIDTH_TABLE)
 
 
@@ -90,7 +99,7 @@ def _cjk_context(text: str, i: int) -> bool:
     if left.isdigit() and right.isdigit():
         return False  # 1,000 and 10:30 stay ASCII
     near = text[max(0, i - 4) : i] + text[i + 1 : i + 3]
-    return any(is_cjk(c) or c in CJK_PUNCT for c in near)
+    return bool(_CJK_OR_PUNCT_RE.search(near))
 
 
 def fix_punctuation(text: str) -> str:
@@ -99,7 +108,8 @@ def fix_punctuation(text: str) -> str:
     if not has_cjk(text):
         return text
     chars = list(text)
-    for i, ch in enumerate(chars):
+    for mark in _ASCII_PUNCT_RE.finditer(text):
+        i, ch = mark.start(), mark.group()
         if ch in _ASCII_TO_FULL and _cjk_context(text, i):
             if ch in "()":
                 chars[i] = _paren(text, i)
@@ -121,13 +131,15 @@ def _paren(text: str, i: int) -> str:
 def _fix_quotes(text: str) -> str:
     if '"' not in text:
         return text
-    out, opening = [], True
-    for i, ch in enumerate(text):
-        if ch == '"' and _cjk_context(text, i):
+    out, opening, done = [], True, 0
+    for quote in _QUOTE_RE.finditer(text):
+        i = quote.start()
+        if _cjk_context(text, i):
+            out.append(text[done:i])
             out.append("“" if opening else "”")
             opening = not opening
-        else:
-            out.append(ch)
+            done = i + 1
+    out.append(text[done:])
     return "".join(out)
 
 
@@ -172,4 +184,9 @@ def ends_sentence(text: str) -> bool:
 def visual_length(text: str) -> float:
     """Width of a line in Chinese characters: ASCII counts half."""
     text = _SPACE_RE.sub("", text)
-    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
+    if not text:
+        return 0
+    # Every character 1.0 but the ASCII ones 0.5: the ASCII ones counted in
+    # C, not summed a character at a time (the same float: halves add up
+    # exactly).
+    return len(text) - 0.5 * len(text.encode("ascii", "ignore"))
