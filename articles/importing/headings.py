@@ -28,6 +28,7 @@ def strip_subtitle_dash(text: str) -> str:
     return _SUBTITLE_RE.sub("", text, count=1).strip()
 
 
+_WHITESPACE_RE = re.compile(r"\s+")
 MAX_DOUBLED = 600  # a line of doubled captions is short; running text is not
 
 
@@ -38,9 +39,13 @@ def split_doubled(text: str, min_unit: int = 4) -> list[str] | None:
     to a line.  Returns the captions when the whole line is made of doubled
     units, otherwise None.
     """
-    tokens = [t for t in re.split(r"\s+", text.strip()) if t]
-    flat = "".join(tokens)
+    flat = _WHITESPACE_RE.sub("", text)  # the tokens between spaces, joined
     if not 2 * min_unit <= len(flat) <= MAX_DOUBLED:
+        return None
+    # A doubled line opens with a unit printed twice: its first `min_unit`
+    # characters come again within the line's first half.  Most lines are
+    # told apart here, in C, before the search for a decomposition.
+    if flat.find(flat[:min_unit], min_unit, len(flat) // 2 + min_unit) < 0:
         return None
     # Cut points are allowed only where the printed line had a space, or
     # anywhere for a unit that repeats right away.

@@ -8,6 +8,7 @@ credits carry.  Pure Python; `classify` is what parse.py calls.
 """
 
 import re
+from itertools import islice
 
 from . import bylines as by
 from .headings import caption_marked, is_box_line, is_subtitle_line, split_doubled
@@ -25,9 +26,7 @@ BODY, ZONE, CAPTION, SUBHEAD = "body", "zone", "caption", "subhead"
 
 def ends_article(line: Line) -> bool:
     """The line closes an article: a byline or a photo credit at its end."""
-    if by.split_end_byline(line.text)[1]:
-        return True
-    return bool(by.photo_credit(line.text) or by.split_end_credit(line.text)[1])
+    return line.closes_article
 
 
 def _body_terminal(group: list[Line]) -> bool:
@@ -333,6 +332,7 @@ def _headline_gap(groups: list[list[Line]]) -> int:
 def _following_width(groups: list[list[Line]], i: int, count: int = 4) -> float:
     """Typical width of the lines after group i: the column a headline
     printed above them would stand over."""
-    widths = [ln.width for g in groups[i + 1 :] for ln in g][:count]
+    # The first `count` lines only, not every line to the page's end.
+    widths = islice((ln.width for g in islice(groups, i + 1, None) for ln in g), count)
     widths = sorted(w for w in widths if w >= 6)
     return widths[len(widths) // 2] if widths else 0.0
