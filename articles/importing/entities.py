@@ -9,6 +9,7 @@ confirm them.
 import re
 from bisect import bisect_left
 from collections import Counter
+from functools import lru_cache
 from itertools import accumulate, compress
 
 import jieba
@@ -220,44 +221,54 @@ def find_tags(
     lacks count as proper nouns.  (jieba.analyse with allowPOS runs the POS
     tagger's Viterbi over the whole text, which made it 20x slower.)
     `words`: the text as `cut` cuts it, when the caller has it already."""
-    tfidf = jieba.analyse.default_tfidf
     if words is None:
         words = cut(text)
     # Each distinct word is weighed once (a text repeats half its words):
-    # every check but one depends on the word alone, and that one, a given
-    # name after its surname, is counted off below.
+    # every check but two depends on the word alone (_topic_word); a given
+    # name after its surname is counted off below, and a word printed only
+    # inside place names is left out.
     counts: dict[str, int] = {}
+    weights: dict[str, float] = {}
     after_surname = set(compress(words[1:], map(_SURNAMES.__contains__, words)))
     for word, times in Counter(words).items():
-        if len(word) < 2 or word in _TAG_STOPS or _NOT_A_TAG_RE.search(word):
+        topic = _topic_word(word)
+        if topic is None:
             continue
-        tag = word_tag(word)
-        # Only nouns, names and set phrases; people are bylines and mentions.
-        if tag is not None and (not tag.startswith(_TAG_POS) or tag.startswith("nr")):
-            continue
-        if _person_name(word, tag):
-            continue
-        if word in after_surname and _given_name(word, tag):
+        weight, given_name = topic
+        if given_name and word in after_surname:
             times -= _uses_after_surname(word, words, times)
             if not times:
                 continue
-        if (
-            word in tfidf.stop_words
-            or (word[-1] in "村镇乡县区" and word[:-1] in _TAG_STOPS)
-            # 西湾 of 大西湾乡: part of a name, not a topic
-            or _inside_place_names(text, word)
-        ):
+        # 西湾 of 大西湾乡: part of a name, not a topic
+        if _inside_place_names(text, word):
             continue
         counts[word] = times
+        weights[word] = weight
     total = sum(counts.values()) or 1
-    scored = sorted(
-        counts,
-        key=lambda w: (
-            -(counts[w] / total) * tfidf.idf_freq.get(w, tfidf.median_idf),
-            w,
-        ),
-    )
+    scored = sorted(counts, key=lambda w: (-(counts[w] / total) * weights[w], w))
     return scored[:limit]
+
+
+@lru_cache(maxsize=1 << 16)
+def _topic_word(word: str) -> tuple[float, bool] | None:
+    """What the word alone says as a tag: None when it cannot be one, else
+    its IDF weight and whether it could be a given name.  Every article asks
+    this of hundreds of words, nearly all asked before, and the answer comes
+    from jieba's dictionary and IDF table, which do not change."""
+    if len(word) < 2 or word in _TAG_STOPS or _NOT_A_TAG_RE.search(word):
+        return None
+    tag = word_tag(word)
+    # Only nouns, names and set phrases; people are bylines and mentions.
+    if tag is not None and (not tag.startswith(_TAG_POS) or tag.startswith("nr")):
+        return None
+    if _person_name(word, tag):
+        return None
+    tfidf = jieba.analyse.default_tfidf
+    if word in tfidf.stop_words or (
+        word[-1] in "村镇乡县区" and word[:-1] in _TAG_STOPS
+    ):
+        return None
+    return tfidf.idf_freq.get(word, tfidf.median_idf), _given_name(word, tag)
 
 
 def _person_name(word: str, tag: str | None) -> bool:

@@ -96,8 +96,8 @@ class NameIndex:
 
     def starts(self, text: str) -> dict[int, list[str]]:
         """{i: the names starting at text[i], longest first} for every i
-        where one does: `at` for the whole text in one pass, which spares a
-        generator per character."""
+        where one does, in the order of i: `at` for the whole text in one
+        pass, which spares a generator per character."""
         lengths, names = self.lengths, self.names
         found: dict[int, list[str]] = {}
         n = len(text)

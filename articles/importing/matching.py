@@ -47,9 +47,18 @@ def _bigrams(text: str) -> set[str]:
 class Matcher:
     """Scores short texts (headlines, captions) against the page's bodies."""
 
-    def __init__(self, bodies: list[str]):
-        self.bodies = [compact(b) for b in bodies]
-        self._bigrams = [_bigrams(b) for b in self.bodies]
+    def __init__(self, bodies: list[str], *, like: "Matcher | None" = None):
+        """`like`: a matcher made earlier for the same page, whose work on
+        the bodies that are still the same is taken over."""
+        known = like._prepared if like is not None else {}
+        self._prepared: dict[str, tuple[str, set[str]]] = {}
+        for body in bodies:
+            if body not in self._prepared:
+                flat = known[body][0] if body in known else compact(body)
+                grams = known[body][1] if body in known else _bigrams(flat)
+                self._prepared[body] = (flat, grams)
+        self.bodies = [self._prepared[b][0] for b in bodies]
+        self._bigrams = [self._prepared[b][1] for b in bodies]
 
     def _idf(self, word: str) -> float:
         # A word no body has is as telling as one that only one body has:

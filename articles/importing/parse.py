@@ -64,7 +64,7 @@ def parse_page(text: str, *, gazetteer: Gazetteer | None = None) -> ParsedPage:
     matcher = make_matcher(articles)
     match_headlines(articles, segments, candidates, matcher, page, zone_captions)
     articles = join_continuations(segments, articles, per_line)
-    matcher = make_matcher(articles)
+    matcher = make_matcher(articles, like=matcher)
     page.captions = attach_captions(zone_captions, articles, matcher, page)
     for position, article in enumerate(articles):
         article.position = position

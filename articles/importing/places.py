@@ -24,6 +24,7 @@ the others' internals.
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 
 from .gazetteer import Gazetteer
 from .model import ParsedPlace
@@ -194,12 +195,8 @@ class _Words:
     @property
     def bounds(self) -> set[int]:
         if self._bounds is None:
-            bounds, pos = {0}, 0
             words = self._words if self._words is not None else cut(self.text)
-            for word in words:
-                pos += len(word)
-                bounds.add(pos)
-            self._bounds = bounds
+            self._bounds = set(accumulate(map(len, words), initial=0))
         return self._bounds
 
     def before(self, pos: int) -> int:
@@ -236,9 +233,13 @@ def _known_spans(text: str, gazetteer: Gazetteer, words: _Words, in_village):
     (西山 in 西山头村)."""
     named_at = gazetteer.place_index().starts(text)
     spans: list[tuple[int, int, str]] = []
-    i, n = 0, len(text)
-    while i < n - 1:
-        for candidate in named_at.get(i, ()):
+    free = 0  # where the last name taken ends
+    # The positions where names start, left to right (the index lists them
+    # in order): a name taken covers the positions up to its end.
+    for i, candidates in named_at.items():
+        if i < free:
+            continue
+        for candidate in candidates:
             end = i + len(candidate)
             fits = _known_fits(
                 text, i, end, candidate, gazetteer, words, spans, named_at
@@ -252,10 +253,8 @@ def _known_spans(text: str, gazetteer: Gazetteer, words: _Words, in_village):
                     else gazetteer.place_aliases[candidate]
                 )
                 spans.append((i, end, name, fits is _WEAK))
-                i = end
+                free = end
                 break
-        else:
-            i += 1
     return spans
 
 

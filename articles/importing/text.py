@@ -172,9 +172,41 @@ def clean_heading(text: str) -> str:
     return fix_punctuation(out)
 
 
+def _compatibility_forms() -> dict[str, str]:
+    """Every character of the Basic Multilingual Plane that NFKC changes,
+    with what it becomes (，→ , ％→ % …→ ... ℃→ °C ①→ 1): ~3,000, found in a
+    few milliseconds."""
+    forms = {}
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # surrogates are no characters
+        char = chr(code)
+        form = unicodedata.normalize("NFKC", char)
+        if form != char:
+            forms[char] = form
+    return forms
+
+
+_COMPAT_FORMS = _compatibility_forms()
+_COMPAT_RE = re.compile("[" + "".join(map(re.escape, _COMPAT_FORMS)) + "]")
+
+
+def nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), faster on Chinese text.
+
+    Its full-width punctuation sends NFKC through decomposition and
+    recomposition of every character.  Each character with a compatibility
+    form is first replaced by that form, a str.replace in C per distinct
+    character: the text stays compatibility-equivalent, so its NFKC is the
+    same, and NFKC now finds it normal at its quick check and returns it."""
+    for char in set(_COMPAT_RE.findall(text)):
+        text = text.replace(char, _COMPAT_FORMS[char])
+    return unicodedata.normalize("NFKC", text)
+
+
 def compact(text: str) -> str:
     """Text with every space removed, for comparisons."""
-    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).replace(" ", "")
+    return _SPACE_RE.sub("", nfkc(text)).replace(" ", "")
 
 
 def ends_sentence(text: str) -> bool:
