@@ -10,7 +10,6 @@ to the same `Line` records and `blocks` of them.
 import re
 from bisect import insort
 from dataclasses import dataclass
-from functools import cached_property
 from statistics import median
 
 from .bylines import photo_credit, split_end_byline, split_end_credit
@@ -41,14 +40,9 @@ class Line:
     # Spaces between characters: the line was stretched to the column's full
     # width, which print does to every line of a paragraph but its last.
     justified: bool = False
-
-    @cached_property
-    def closes_article(self) -> bool:
-        """A byline or a photo credit at its end.  The rules that weigh the
-        page's blocks ask this of a line many times: worked out once."""
-        if split_end_byline(self.text)[1]:
-            return True
-        return bool(photo_credit(self.text) or split_end_credit(self.text)[1])
+    # A byline or a photo credit at its end: the line closes an article.
+    # The rules that weigh the page's blocks ask it of a line many times.
+    closes: bool = False
 
 
 def read_lines(text: str) -> list[Line]:
@@ -64,24 +58,34 @@ def read_lines(text: str) -> list[Line]:
             continue
         lead = bool(_LEAD_RE.match(raw))
         clean = clean_inline(stripped)
-        terminal = ends_sentence(clean) or bool(
-            split_end_byline(stripped)[1] or photo_credit(stripped)
+        printed = normalize_width(stripped)
+        signed = _signed(printed)
+        # (The printed text differs only where it had full-width digits or
+        # letters: then the line as it stood is asked again.)
+        terminal = ends_sentence(clean) or (
+            signed if printed == stripped else _signed(stripped)
         )
         lines.append(
             Line(
                 no=no,
-                text=normalize_width(stripped),
+                text=printed,
                 lead=lead,
                 gap=gap if lines else 1,
                 clean=clean,
                 width=visual_length(clean),
                 terminal=terminal,
                 justified=len(_STRETCH_RE.findall(stripped)) >= 2,
+                closes=signed or bool(split_end_credit(printed)[1]),
             )
         )
         gap = 0
     _set_local_widths(lines)
     return lines
+
+
+def _signed(text: str) -> bool:
+    """A byline or a photo credit ends the line."""
+    return bool(split_end_byline(text)[1] or photo_credit(text))
 
 
 def _set_local_widths(lines: list[Line], radius: int = 8) -> None:

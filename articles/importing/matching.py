@@ -37,10 +37,15 @@ def content_words(text: str) -> tuple[str, ...]:
 _NOT_GRAM_RE = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 
 
+def _gram_text(text: str) -> str:
+    """The text's letters and digits run together: its bigrams are the
+    pairs of neighbours in this."""
+    return _NOT_GRAM_RE.sub("", compact(text))
+
+
 def _bigrams(text: str) -> set[str]:
-    flat = _NOT_GRAM_RE.sub("", compact(text))
-    # Each character joined to the next (flat[i] + flat[i + 1]), built in C:
-    # a body has thousands of them.
+    flat = _gram_text(text)
+    # Each character joined to the next (flat[i] + flat[i + 1]), built in C.
     return set(map(operator.add, flat, flat[1:]))
 
 
@@ -51,14 +56,22 @@ class Matcher:
         """`like`: a matcher made earlier for the same page, whose work on
         the bodies that are still the same is taken over."""
         known = like._prepared if like is not None else {}
-        self._prepared: dict[str, tuple[str, set[str]]] = {}
+        self._prepared: dict[str, tuple[str, str]] = {}
         for body in bodies:
             if body not in self._prepared:
-                flat = known[body][0] if body in known else compact(body)
-                grams = known[body][1] if body in known else _bigrams(flat)
-                self._prepared[body] = (flat, grams)
+                if body in known:
+                    self._prepared[body] = known[body]
+                else:
+                    flat = compact(body)
+                    self._prepared[body] = (flat, _gram_text(flat))
         self.bodies = [self._prepared[b][0] for b in bodies]
-        self._bigrams = [self._prepared[b][1] for b in bodies]
+        # A short text's bigram is one of a body's when it is a substring of
+        # the body's gram text: a few searches in C instead of a set of the
+        # thousands of bigrams every body has.
+        self._gram_texts = [self._prepared[b][1] for b in bodies]
+        # Headlines and captions are scored again and again as they are
+        # joined, split and weighed: each text once a page.
+        self._scored: dict[str, list[float]] = {}
 
     def _idf(self, word: str) -> float:
         # A word no body has is as telling as one that only one body has:
@@ -71,18 +84,25 @@ class Matcher:
         return self.scores(text)[body_index]
 
     def scores(self, text: str) -> list[float]:
-        """`score` against every body.  The text's words, their weights and
-        its bigrams are the same for every body: worked out once."""
+        """`score` against every body, as a list of the caller's own."""
+        if text not in self._scored:
+            self._scored[text] = self._score(text)
+        return list(self._scored[text])
+
+    def _score(self, text: str) -> list[float]:
+        # The text's words, their weights and its bigrams are the same for
+        # every body: worked out once.
         words = content_words(text)
         weights = {w: len(w) * self._idf(w) for w in words} if words else {}
         total = sum(weights.values())
         grams = _bigrams(text)
         out = []
-        for body, body_grams in zip(self.bodies, self._bigrams, strict=True):
+        for body, gram_text in zip(self.bodies, self._gram_texts, strict=True):
             word_score = 0.0
             if words:
                 word_score = sum(wt for w, wt in weights.items() if w in body) / total
-            gram_score = len(grams & body_grams) / len(grams) if grams else 0.0
+            shared = sum(gram in gram_text for gram in grams)
+            gram_score = shared / len(grams) if grams else 0.0
             out.append(0.7 * word_score + 0.3 * gram_score)
         return out
 

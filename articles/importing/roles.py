@@ -26,7 +26,7 @@ BODY, ZONE, CAPTION, SUBHEAD = "body", "zone", "caption", "subhead"
 
 def ends_article(line: Line) -> bool:
     """The line closes an article: a byline or a photo credit at its end."""
-    return line.closes_article
+    return line.closes
 
 
 def _body_terminal(group: list[Line]) -> bool:

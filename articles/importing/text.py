@@ -107,19 +107,21 @@ def fix_punctuation(text: str) -> str:
     Latin keep theirs (PM2.5, 1.988, 10:30)."""
     if not has_cjk(text):
         return text
-    chars = list(text)
+    chars = None  # the text as a list, once a mark changes
     for mark in _ASCII_PUNCT_RE.finditer(text):
         i, ch = mark.start(), mark.group()
+        full = None
         if ch in _ASCII_TO_FULL and _cjk_context(text, i):
-            if ch in "()":
-                chars[i] = _paren(text, i)
-            else:
-                chars[i] = _ASCII_TO_FULL[ch]
+            full = _paren(text, i) if ch in "()" else _ASCII_TO_FULL[ch]
         elif ch == "." and i > 0 and is_cjk(text[i - 1]):
             nxt = text[i + 1] if i + 1 < len(text) else ""
             if not (nxt.isascii() and nxt.isalnum()):
-                chars[i] = "。"
-    return _fix_quotes("".join(chars))
+                full = "。"
+        if full is not None:
+            if chars is None:
+                chars = list(text)
+            chars[i] = full
+    return _fix_quotes(text if chars is None else "".join(chars))
 
 
 def _paren(text: str, i: int) -> str:
