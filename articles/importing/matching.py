@@ -6,6 +6,7 @@ import math
 import operator
 import re
 from functools import lru_cache
+from itertools import compress
 
 import jieba
 
@@ -63,21 +64,24 @@ class Matcher:
                     self._prepared[body] = known[body]
                 else:
                     flat = compact(body)
-                    self._prepared[body] = (flat, _gram_text(flat))
+                    self._prepared[body] = (flat, _bigrams(flat))
         self.bodies = [self._prepared[b][0] for b in bodies]
         # A short text's bigram is one of a body's when it is a substring of
         # the body's gram text: a few searches in C instead of a set of the
         # thousands of bigrams every body has.
-        self._gram_texts = [self._prepared[b][1] for b in bodies]
+        self._body_grams = [self._prepared[b][1] for b in bodies]
         # Headlines and captions are scored again and again as they are
-        # joined, split and weighed: each text once a page.
+        # joined, split and weighed: each text once a page, each word too.
         self._scored: dict[str, list[float]] = {}
+        self._idfs: dict[str, float] = {}
 
     def _idf(self, word: str) -> float:
-        # A word no body has is as telling as one that only one body has:
-        # it should not outweigh the words that do match.
-        df = max(1, sum(1 for body in self.bodies if word in body))
-        return math.log((len(self.bodies) + 1) / (df + 0.5)) + 0.1
+        if word not in self._idfs:
+            # A word no body has is as telling as one that only one body
+            # has: it should not outweigh the words that do match.
+            df = max(1, sum(1 for body in self.bodies if word in body))
+            self._idfs[word] = math.log((len(self.bodies) + 1) / (df + 0.5)) + 0.1
+        return self._idfs[word]
 
     def score(self, text: str, body_index: int) -> float:
         """0..1: how much of `text` the body `body_index` accounts for."""
@@ -97,11 +101,13 @@ class Matcher:
         total = sum(weights.values())
         grams = _bigrams(text)
         out = []
-        for body, gram_text in zip(self.bodies, self._gram_texts, strict=True):
+        for body, body_grams in zip(self.bodies, self._body_grams, strict=True):
             word_score = 0.0
             if words:
-                word_score = sum(wt for w, wt in weights.items() if w in body) / total
-            shared = sum(gram in gram_text for gram in grams)
+                # The weights of the words the body has, added in order.
+                found = compress(weights.values(), map(body.__contains__, weights))
+                word_score = sum(found) / total
+            shared = len(grams & body_grams)
             gram_score = shared / len(grams) if grams else 0.0
             out.append(0.7 * word_score + 0.3 * gram_score)
         return out
