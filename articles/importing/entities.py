@@ -81,9 +81,9 @@ def find_programs(
         name = None
         if inner.endswith(PROGRAM_WORDS) and inner not in _PROGRAM_STOPS:
             name = inner
-        else:
-            for word in PROGRAM_WORDS:
-                if after.startswith(word) and len(inner) >= 2:
+        elif len(inner) >= 2 and after.startswith(PROGRAM_WORDS):
+            for word in PROGRAM_WORDS:  # the first that it starts with
+                if after.startswith(word):
                     name = f"“{inner}”{word}" if inner.isdigit() else inner + word
                     break
         if not name and _quoted_program(
@@ -155,7 +155,7 @@ def _quoted_program(text: str, open_at: int, close_at: int, inner: str) -> bool:
         return False  # a sentence or an ordinary word quoted for emphasis
     before = text[max(0, open_at - 4) : open_at]
     after = text[close_at + 1 : close_at + 3]
-    if any(before.endswith(v) for v in _PROGRAM_VERBS) or after in _PROGRAM_AFTER:
+    if before.endswith(_PROGRAM_VERBS) or after in _PROGRAM_AFTER:
         return True
     if before.endswith("”") or text[close_at + 1 : close_at + 2] == "“":
         return True  # one of a list of quoted names: “甲”“乙”
@@ -230,7 +230,9 @@ def find_tags(
     counts: dict[str, int] = {}
     weights: dict[str, float] = {}
     after_surname = set(compress(words[1:], map(_SURNAMES.__contains__, words)))
-    for word, times in Counter(words).items():
+    uses = Counter(words)
+    before_suffix = _before_place_suffixes(text, max(map(len, uses), default=0))
+    for word, times in uses.items():
         topic = _topic_word(word)
         if topic is None:
             continue
@@ -240,7 +242,7 @@ def find_tags(
             if not times:
                 continue
         # 西湾 of 大西湾乡: part of a name, not a topic
-        if _inside_place_names(text, word):
+        if word in before_suffix and _inside_place_names(text, word):
             continue
         counts[word] = times
         weights[word] = weight
@@ -292,6 +294,17 @@ def _uses_after_surname(word: str, words: list[str], times: int) -> int:
             break
         uses += 1
     return uses
+
+
+_PLACE_SUFFIX_RE = re.compile("[村镇乡县区市]")
+
+
+def _before_place_suffixes(text: str, longest: int) -> set[str]:
+    """What is printed right before each place suffix, up to `longest`
+    characters: a word found nowhere in this is never inside a place name
+    (its first use is not), which spares searching the text for it."""
+    ends = [m.start() for m in _PLACE_SUFFIX_RE.finditer(text)]
+    return {text[max(0, j - k) : j] for j in ends for k in range(1, longest + 1)}
 
 
 def _inside_place_names(text: str, word: str) -> bool:

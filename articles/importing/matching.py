@@ -57,7 +57,7 @@ class Matcher:
         """`like`: a matcher made earlier for the same page, whose work on
         the bodies that are still the same is taken over."""
         known = like._prepared if like is not None else {}
-        self._prepared: dict[str, tuple[str, str]] = {}
+        self._prepared: dict[str, tuple[str, set[str]]] = {}
         for body in bodies:
             if body not in self._prepared:
                 if body in known:
@@ -66,9 +66,6 @@ class Matcher:
                     flat = compact(body)
                     self._prepared[body] = (flat, _bigrams(flat))
         self.bodies = [self._prepared[b][0] for b in bodies]
-        # A short text's bigram is one of a body's when it is a substring of
-        # the body's gram text: a few searches in C instead of a set of the
-        # thousands of bigrams every body has.
         self._body_grams = [self._prepared[b][1] for b in bodies]
         # Headlines and captions are scored again and again as they are
         # joined, split and weighed: each text once a page, each word too.
