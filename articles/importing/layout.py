@@ -16,7 +16,7 @@ from .bylines import photo_credit, split_end_byline, split_end_credit
 from .headings import is_box_line, is_subtitle_line
 from .text import (
     CJK,
-    clean_inline,
+    clean_printed,
     ends_sentence,
     normalize_width,
     strip_controls,
@@ -50,16 +50,21 @@ def read_lines(text: str) -> list[Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines: list[Line] = []
     gap = 0
-    # Control characters never include the line feed: removed from the
-    # whole page at once, as from each line.
-    for no, raw in enumerate(strip_controls(text).split("\n")):
+    # Control characters never include the line feed, and full-width digits
+    # and letters become ASCII one character for one: both done to the
+    # whole page at once, as to each line.
+    page = strip_controls(text)
+    raws = page.split("\n")
+    narrow = normalize_width(page)
+    narrows = raws if narrow is page else narrow.split("\n")
+    for no, (raw, narrow_raw) in enumerate(zip(raws, narrows, strict=True)):
         stripped = raw.strip()
         if not stripped:
             gap += 1
             continue
         lead = bool(_LEAD_RE.match(raw))
-        clean = clean_inline(stripped)
-        printed = normalize_width(stripped)
+        printed = stripped if narrow_raw is raw else narrow_raw.strip()
+        clean = clean_printed(printed)  # = clean_inline(stripped)
         signed = _signed(printed)
         # (The printed text differs only where it had full-width digits or
         # letters: then the line as it stood is asked again.)
@@ -76,7 +81,11 @@ def read_lines(text: str) -> list[Line]:
                 width=visual_length(clean),
                 terminal=terminal,
                 justified=len(_STRETCH_RE.findall(stripped)) >= 2,
-                closes=signed or bool(split_end_credit(printed)[1]),
+                closes=signed
+                or (
+                    printed.endswith(_SIGNED_ENDS)
+                    and bool(split_end_credit(printed)[1])
+                ),
             )
         )
         gap = 0
@@ -84,9 +93,16 @@ def read_lines(text: str) -> list[Line]:
     return lines
 
 
+# A line a byline or a photo credit ends ends in one of these: （…）, …摄,
+# …摄影.  Most lines do not, and are told so here, in C.
+_SIGNED_ENDS = ("）", ")", "摄", "影")
+
+
 def _signed(text: str) -> bool:
-    """A byline or a photo credit ends the line."""
-    return bool(split_end_byline(text)[1] or photo_credit(text))
+    """A byline or a photo credit ends the (stripped) line."""
+    return text.endswith(_SIGNED_ENDS) and bool(
+        split_end_byline(text)[1] or photo_credit(text)
+    )
 
 
 def _set_local_widths(lines: list[Line], radius: int = 8) -> None:

@@ -147,9 +147,13 @@ def _fix_quotes(text: str) -> str:
 
 def clean_inline(text: str) -> str:
     """One line or paragraph of page text to clean text."""
-    text = strip_controls(normalize_width(text))
-    text = remove_alignment_spaces(text)
-    return fix_punctuation(text)
+    return clean_printed(strip_controls(normalize_width(text)))
+
+
+def clean_printed(text: str) -> str:
+    """clean_inline for text whose width is normalized and whose control
+    characters are gone already."""
+    return fix_punctuation(remove_alignment_spaces(text))
 
 
 def clean_heading(text: str) -> str:
