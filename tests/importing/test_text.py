@@ -1,8 +1,15 @@
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from articles.importing.text import (
     clean_heading,
     clean_inline,
     fix_punctuation,
+    nfkc,
     remove_alignment_spaces,
+    visual_length,
 )
 
 
@@ -57,3 +64,27 @@ def test_headline_keeps_phrase_space_but_not_alignment():
 
 def test_control_characters_removed():
     assert clean_inline("交\x00城\x07县") == "交城县"
+
+
+# Full-width forms, compatibility characters, combining marks and what they
+# compose with, astral characters: nfkc must agree with unicodedata on all.
+_UNICODE_MIX = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(
+            list("，。（）％１Ａａ…℃①㎡　ｶﾞ가\u0301\u0308\u1100\u1161eEＥ한")
+        ),
+        st.characters(),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_UNICODE_MIX)
+def test_nfkc_is_unicodedatas(text):
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_visual_width_counts_ascii_half():
+    assert visual_length("交城 PM2.5") == 2 + 0.5 * 5
+    assert visual_length("") == 0
