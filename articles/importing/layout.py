@@ -27,7 +27,7 @@ _LEAD_RE = re.compile(r"^[ \t\u3000\u00a0]+")
 _STRETCH_RE = re.compile(f"(?<=[{CJK}，、；：。“”])[ \u3000]+(?=[{CJK}，、；：“”])")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     no: int  # 0-based line number in the page text
     text: str  # the printed text, outer spaces stripped, inner spaces kept
