@@ -231,7 +231,7 @@ def find_tags(
     weights: dict[str, float] = {}
     after_surname = set(compress(words[1:], map(_SURNAMES.__contains__, words)))
     uses = Counter(words)
-    before_suffix = _before_place_suffixes(text, max(map(len, uses), default=0))
+    before_suffix = _before_place_suffixes(text)
     for word, times in uses.items():
         topic = _topic_word(word)
         if topic is None:
@@ -242,7 +242,9 @@ def find_tags(
             if not times:
                 continue
         # 西湾 of 大西湾乡: part of a name, not a topic
-        if word in before_suffix and _inside_place_names(text, word):
+        if (len(word) > _SHORT_WORD or word in before_suffix) and _inside_place_names(
+            text, word
+        ):
             continue
         counts[word] = times
         weights[word] = weight
@@ -299,12 +301,15 @@ def _uses_after_surname(word: str, words: list[str], times: int) -> int:
 _PLACE_SUFFIX_RE = re.compile("[村镇乡县区市]")
 
 
-def _before_place_suffixes(text: str, longest: int) -> set[str]:
-    """What is printed right before each place suffix, up to `longest`
-    characters: a word found nowhere in this is never inside a place name
+_SHORT_WORD = 4  # characters; nearly every tag is as short
+
+
+def _before_place_suffixes(text: str) -> set[str]:
+    """The two to _SHORT_WORD characters printed right before each place
+    suffix: a short word found nowhere in this is never inside a place name
     (its first use is not), which spares searching the text for it."""
     ends = [m.start() for m in _PLACE_SUFFIX_RE.finditer(text)]
-    return {text[max(0, j - k) : j] for j in ends for k in range(1, longest + 1)}
+    return {text[max(0, j - k) : j] for j in ends for k in range(2, _SHORT_WORD + 1)}
 
 
 def _inside_place_names(text: str, word: str) -> bool:
