@@ -23,7 +23,7 @@ from .text import (
     visual_length,
 )
 
-_LEAD_RE = re.compile(r"^[ \t\u3000\u00a0]+")
+_LEAD = " \t\u3000\u00a0"  # a line beginning with one is indented
 _STRETCH_RE = re.compile(f"(?<=[{CJK}，、；：。“”])[ \u3000]+(?=[{CJK}，、；：“”])")
 
 
@@ -62,7 +62,7 @@ def read_lines(text: str) -> list[Line]:
         if not stripped:
             gap += 1
             continue
-        lead = bool(_LEAD_RE.match(raw))
+        lead = raw[0] in _LEAD  # (raw holds a printed character)
         printed = stripped if narrow_raw is raw else narrow_raw.strip()
         clean = clean_printed(printed)  # = clean_inline(stripped)
         signed = _signed(printed)
@@ -80,7 +80,7 @@ def read_lines(text: str) -> list[Line]:
                 clean=clean,
                 width=visual_length(clean),
                 terminal=terminal,
-                justified=len(_STRETCH_RE.findall(stripped)) >= 2,
+                justified=_justified(stripped),
                 closes=signed
                 or (
                     printed.endswith(_SIGNED_ENDS)
@@ -91,6 +91,14 @@ def read_lines(text: str) -> list[Line]:
         gap = 0
     _set_local_widths(lines)
     return lines
+
+
+def _justified(text: str) -> bool:
+    # Most lines have no space at all: told so without the regex's
+    # lookbehind at every character.
+    if " " not in text and "\u3000" not in text:
+        return False
+    return len(_STRETCH_RE.findall(text)) >= 2
 
 
 # A line a byline or a photo credit ends ends in one of these: （…）, …摄,

@@ -14,6 +14,7 @@ CJK_OR_PUNCT = f"{CJK}{CJK_PUNCT}"
 TERMINAL = "。！？…；!?;"
 CLOSERS = "”’）」』》\"')"
 _TERMINAL_RE = re.compile(f"[{TERMINAL}][{re.escape(CLOSERS)}]*$")
+_ENDINGS = frozenset(TERMINAL + CLOSERS)
 
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000\u202f\u205f]+")
 _LATIN_GAP_RE = re.compile(f"(?<=[A-Za-z0-9]){_SPACE_RE.pattern}(?=[A-Za-z0-9])")
@@ -21,6 +22,7 @@ _LATIN_GAP_RE = re.compile(f"(?<=[A-Za-z0-9]){_SPACE_RE.pattern}(?=[A-Za-z0-9])"
 # context: most lines hold none of the first, and scanning for them in C
 # spares a Python step per character.
 _ASCII_PUNCT_RE = re.compile(r"[,:;!?().]")
+_ASCII_MARK_RE = re.compile(r'[,:;!?()."]')  # the same and the double quote
 _QUOTE_RE = re.compile('"')
 _CJK_OR_PUNCT_RE = re.compile(f"[{CJK}{re.escape(CJK_PUNCT)}]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe]")
@@ -101,8 +103,8 @@ def _cjk_context(text: str, i: int) -> bool:
 def fix_punctuation(text: str) -> str:
     """ASCII punctuation in Chinese context becomes full width; numbers and
     Latin keep theirs (PM2.5, 1.988, 10:30)."""
-    if not has_cjk(text):
-        return text
+    if not _ASCII_MARK_RE.search(text) or not has_cjk(text):
+        return text  # nothing to change: most lines
     chars = None  # the text as a list, once a mark changes
     for mark in _ASCII_PUNCT_RE.finditer(text):
         i, ch = mark.start(), mark.group()
@@ -212,7 +214,9 @@ def compact(text: str) -> str:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(_TERMINAL_RE.search(text.rstrip()))
+    text = text.rstrip()
+    # Only the last characters can match: most lines are told by the last.
+    return bool(text) and text[-1] in _ENDINGS and bool(_TERMINAL_RE.search(text))
 
 
 def visual_length(text: str) -> float:
