@@ -184,9 +184,13 @@ _PROGRAM_HEADS = (
 
 def _headed_programs(text: str, words: list[str]) -> list[str]:
     found: list[str] = []
-    starts = list(accumulate(map(len, words), initial=0))  # where each word begins
-    del starts[-1]  # (the text's end)
+    starts: list[int] = []  # where each word begins, once a head is printed
     for head in _PROGRAM_HEADS:
+        if head not in text:
+            continue
+        if not starts:
+            starts = list(accumulate(map(len, words), initial=0))
+            del starts[-1]  # (the text's end)
         for m in re.finditer(head, text):
             # the one or two words before the head, if they are nouns
             i = bisect_left(starts, m.start())

@@ -28,7 +28,6 @@ def strip_subtitle_dash(text: str) -> str:
     return _SUBTITLE_RE.sub("", text, count=1).strip()
 
 
-_WHITESPACE_RE = re.compile(r"\s+")
 MAX_DOUBLED = 600  # a line of doubled captions is short; running text is not
 
 
@@ -39,7 +38,9 @@ def split_doubled(text: str, min_unit: int = 4) -> list[str] | None:
     to a line.  Returns the captions when the whole line is made of doubled
     units, otherwise None.
     """
-    flat = _WHITESPACE_RE.sub("", text)  # the tokens between spaces, joined
+    if len(text) < 2 * min_unit:
+        return None  # (a line's characters, spaces left out, are fewer)
+    flat = "".join(text.split())  # the tokens between spaces, joined
     if not 2 * min_unit <= len(flat) <= MAX_DOUBLED:
         return None
     # A doubled line opens with a unit printed twice: its first `min_unit`
