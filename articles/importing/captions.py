@@ -31,7 +31,8 @@ def attach_captions(
     unique.sort(key=lambda c: c.line)
     choices: list[int | None] = []
     confident: dict[int, int] = {}
-    bodies = [compact(a.body) for a in articles]  # once, not once a caption
+    # Once, not once a caption (and not at all on a page without captions).
+    bodies = [compact(a.body) for a in articles] if unique else []
     for cap in unique:
         key = compact(cap.text)
         owner = None

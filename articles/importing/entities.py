@@ -253,8 +253,8 @@ def find_tags(
         counts[word] = times
         weights[word] = weight
     total = sum(counts.values()) or 1
-    scored = sorted(counts, key=lambda w: (-(counts[w] / total) * weights[w], w))
-    return scored[:limit]
+    scored = sorted([(-(n / total) * weights[w], w) for w, n in counts.items()])
+    return [w for _, w in scored[:limit]]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -313,7 +313,7 @@ def _before_place_suffixes(text: str) -> set[str]:
     suffix: a short word found nowhere in this is never inside a place name
     (its first use is not), which spares searching the text for it."""
     ends = [m.start() for m in _PLACE_SUFFIX_RE.finditer(text)]
-    return {text[max(0, j - k) : j] for j in ends for k in range(2, _SHORT_WORD + 1)}
+    return {text[j - k : j] for j in ends for k in range(2, _SHORT_WORD + 1) if k <= j}
 
 
 def _inside_place_names(text: str, word: str) -> bool:
