@@ -55,22 +55,30 @@ class Matcher:
 
     def __init__(self, bodies: list[str], *, like: "Matcher | None" = None):
         """`like`: a matcher made earlier for the same page, whose work on
-        the bodies that are still the same is taken over."""
-        known = like._prepared if like is not None else {}
-        self._prepared: dict[str, tuple[str, set[str]]] = {}
-        for body in bodies:
+        the bodies that are still the same is taken over.  The bodies are
+        prepared (compacted, their bigrams collected) at the first score, so
+        a page with nothing to score never pays for it."""
+        self._raw = bodies
+        self._like = like
+        self._prepared: dict[str, tuple[str, set[str]]] | None = None
+        # Headlines and captions are scored again and again as they are
+        # joined, split and weighed: each text once a page, each word too.
+        self._scored: dict[str, list[float]] = {}
+        self._idfs: dict[str, float] = {}
+
+    def _prepare(self) -> None:
+        like = self._like
+        known = like._prepared if like is not None and like._prepared else {}
+        self._prepared = {}
+        for body in self._raw:
             if body not in self._prepared:
                 if body in known:
                     self._prepared[body] = known[body]
                 else:
                     flat = compact(body)
                     self._prepared[body] = (flat, _bigrams(flat))
-        self.bodies = [self._prepared[b][0] for b in bodies]
-        self._body_grams = [self._prepared[b][1] for b in bodies]
-        # Headlines and captions are scored again and again as they are
-        # joined, split and weighed: each text once a page, each word too.
-        self._scored: dict[str, list[float]] = {}
-        self._idfs: dict[str, float] = {}
+        self.bodies = [self._prepared[b][0] for b in self._raw]
+        self._body_grams = [self._prepared[b][1] for b in self._raw]
 
     def _idf(self, word: str) -> float:
         if word not in self._idfs:
@@ -86,6 +94,8 @@ class Matcher:
 
     def scores(self, text: str) -> list[float]:
         """`score` against every body, as a list of the caller's own."""
+        if self._prepared is None:
+            self._prepare()
         if text not in self._scored:
             self._scored[text] = self._score(text)
         return list(self._scored[text])
