@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from .bylines import photo_credit, split_end_byline, split_end_credit
-from .headings import is_box_line, is_subtitle_line
+from .headings import is_marked_line
 from .text import (
     CJK,
     clean_printed,
@@ -162,7 +162,7 @@ def blocks(lines: list[Line], spaced: bool) -> list[list[Line]]:
 
 
 def _joins_tight(prev: Line, line: Line) -> bool:
-    if is_subtitle_line(line.text) or is_box_line(line.text):
+    if is_marked_line(line.text):
         return is_heading_like(prev)
     return is_heading_like(prev) and is_heading_like(line) and not line.lead
 

@@ -11,7 +11,7 @@ import re
 from itertools import islice
 
 from . import bylines as by
-from .headings import caption_marked, is_box_line, is_subtitle_line, split_doubled
+from .headings import caption_marked, is_box_line, is_marked_line, split_doubled
 from .layout import Line, is_heading_like
 from .text import ends_sentence
 from .words import ends_dangling, reads_on
@@ -31,7 +31,7 @@ def ends_article(line: Line) -> bool:
 
 def _body_terminal(group: list[Line]) -> bool:
     last = group[-1]
-    if any(is_subtitle_line(ln.text) or is_box_line(ln.text) for ln in group):
+    if any(is_marked_line(ln.text) for ln in group):
         return False
     if split_doubled(last.text):
         return False
@@ -63,9 +63,7 @@ def classify(
     for i in range(last_body + 1):
         group = groups[i]
         first = group[0]
-        structural = any(
-            is_subtitle_line(ln.text) or is_box_line(ln.text) for ln in group
-        )
+        structural = any(is_marked_line(ln.text) for ln in group)
         briefs = BRIEF_RE.match(first.clean)
         if structural:
             roles[i] = ZONE
@@ -192,12 +190,7 @@ def _in_running_text(groups: list[list[Line]], k: int) -> bool:
     chain = 0
     while k >= 0:
         line = groups[k][-1]
-        if (
-            line.terminal
-            or is_subtitle_line(line.text)
-            or is_box_line(line.text)
-            or split_doubled(line.text)
-        ):
+        if line.terminal or is_marked_line(line.text) or split_doubled(line.text):
             return False
         if BRIEF_RE.match(groups[k][0].clean):
             return True
