@@ -41,7 +41,10 @@ SUFFIX_KINDS = {
     "县": "county",
 }
 _SUFFIX_RE = re.compile("|".join(sorted(SUFFIX_KINDS, key=len, reverse=True)))
-_CJK_RE = re.compile(f"[{CJK}]")
+# Up to six Chinese characters right before where the search stops (\Z:
+# never before a line feed there).
+_CJK_TAIL_RE = re.compile(f"[{CJK}]{{1,6}}\\Z")
+_VILLAGE_SUFFIX_RE = re.compile("社区|村")
 _WEAK = "weak"
 # The suffix character starting a word with the next one: 乡村, 乡风, 镇长,
 # 城镇化, 县委, 县城, 村民, 村庄 … — not the end of a place name.
@@ -343,14 +346,12 @@ def _lexicon_spans(text: str, gazetteer: Gazetteer, words: "_Words"):
     if not gazetteer.villages:
         return []
     spans: list[tuple[int, int]] = []
-    for m in re.finditer("社区|村", text):
+    for m in _VILLAGE_SUFFIX_RE.finditer(text):
         s_start, end = m.start(), m.end()
         follower = text[end : end + 1]
         if m.group(0) == "村" and follower and follower in _FOLLOWERS["村"]:
             continue
-        low = s_start
-        while low > 0 and s_start - low < 6 and _CJK_RE.match(text[low - 1]):
-            low -= 1
+        low = _cjk_run_start(text, s_start)
         if spans and spans[-1][1] > low:
             low = spans[-1][1]
         for start in range(low, s_start - 1):
@@ -398,20 +399,24 @@ def _rule_candidates(text, gazetteer, covered, by_end):
         follower = text[end : end + 1]
         if follower and follower in _FOLLOWERS.get(suffix[-1], ()):
             continue
-        low = s_start  # the run of Chinese characters before the suffix
-        while (
-            low > 0
-            and s_start - low < 6
-            and not covered[low - 1]
-            and _CJK_RE.match(text[low - 1])
-        ):
-            low -= 1
+        # The run of Chinese characters before the suffix, up to a name
+        # found already.
+        low = _cjk_run_start(text, s_start)
+        if True in covered[low:s_start]:
+            low = s_start - covered[low:s_start][::-1].index(True)
         found = _ruled_name(text, low, s_start, end, suffix, gazetteer, by_end)
         if found:
             start, name_end = found
             taken = name_end
             out.append((start, name_end, text[start:name_end], SUFFIX_KINDS[suffix]))
     return out
+
+
+def _cjk_run_start(text: str, end: int) -> int:
+    """Where the run of up to six Chinese characters ending at `end` starts
+    (`end` when text[end - 1] is none)."""
+    run = _CJK_TAIL_RE.search(text, max(0, end - 6), end)
+    return run.start() if run else end
 
 
 def _is_category(text: str, start: int, s_start: int, end: int) -> bool:

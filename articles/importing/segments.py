@@ -10,7 +10,7 @@ from .headings import ZoneCaption, split_doubled
 from .layout import Line
 from .model import ParsedArticle, ParsedByline
 from .roles import BODY, BRIEF_RE, CAPTION, SUBHEAD, ZONE, ends_article
-from .text import clean_inline, compact
+from .text import clean_inline, clean_printed, compact
 from .words import reads_on
 
 PHOTO_STORY_MAX = 300
@@ -312,7 +312,9 @@ def article_from_segment(seg: Segment, per_line: bool) -> ParsedArticle:
         if raw:
             printed.append(raw)
     article.byline_text = " ".join(printed)
-    paragraphs = [clean_inline(p) for p in paragraphs]
+    # Made of the lines' printed text, whose width is normalized and whose
+    # control characters are gone already: clean_inline's remaining steps.
+    paragraphs = [clean_printed(p) for p in paragraphs]
     article.body = "\n\n".join(p for p in paragraphs if p)
     if credits and len(compact(article.body)) <= PHOTO_STORY_MAX:
         article.kind = "photo"
