@@ -16,13 +16,18 @@ CLOSERS = "”’）」』》\"')"
 _TERMINAL_RE = re.compile(f"[{TERMINAL}][{re.escape(CLOSERS)}]*$")
 _ENDINGS = frozenset(TERMINAL + CLOSERS)
 
-_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000\u202f\u205f]+")
+_SPACES = r" \t\u00a0\u2000-\u200b\u3000\u202f\u205f"  # (a regex class)
+_SPACE_RE = re.compile(f"[{_SPACES}]+")
 _LATIN_GAP_RE = re.compile(f"(?<=[A-Za-z0-9]){_SPACE_RE.pattern}(?=[A-Za-z0-9])")
 # The ASCII marks fix_punctuation may change, and what makes them Chinese
 # context: most lines hold none of the first, and scanning for them in C
 # spares a Python step per character.
 _ASCII_PUNCT_RE = re.compile(r"[,:;!?().]")
-_ASCII_MARK_RE = re.compile(r'[,:;!?()."]')  # the same and the double quote
+_ASCII_MARKS = r',:;!?()."'  # the same and the double quote (a regex class)
+_ASCII_MARK_RE = re.compile(f"[{_ASCII_MARKS}]")
+# What clean-up changes: a space (remove_alignment_spaces) or an ASCII mark
+# (fix_punctuation).
+_TO_CLEAN_RE = re.compile(f"[{_SPACES}{_ASCII_MARKS}]")
 _QUOTE_RE = re.compile('"')
 _CJK_OR_PUNCT_RE = re.compile(f"[{CJK}{re.escape(CJK_PUNCT)}]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe]")
@@ -151,6 +156,8 @@ def clean_inline(text: str) -> str:
 def clean_printed(text: str) -> str:
     """clean_inline for text whose width is normalized and whose control
     characters are gone already."""
+    if not _TO_CLEAN_RE.search(text):
+        return text.strip()  # no space and no ASCII mark: most lines
     return fix_punctuation(remove_alignment_spaces(text))
 
 
