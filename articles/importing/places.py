@@ -24,6 +24,7 @@ the others' internals.
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from itertools import accumulate
 
 from .gazetteer import Gazetteer
@@ -466,6 +467,7 @@ def _village_follows(text: str, end: int, gazetteer: Gazetteer) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 14)  # a few characters, met again and again
 def _name_stem(run: str) -> str:
     """The part of a run of characters before a suffix that can be a name:
     the trailing words that are not common words (选配好 → none, 磁窑 → 磁窑)."""
