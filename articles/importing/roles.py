@@ -9,6 +9,7 @@ credits carry.  Pure Python; `classify` is what parse.py calls.
 
 import re
 from itertools import islice
+from operator import attrgetter
 
 from . import bylines as by
 from .headings import caption_marked, is_box_line, is_marked_line, split_doubled
@@ -23,6 +24,10 @@ _HARD_TERMINAL = "。…；"
 
 BODY, ZONE, CAPTION, SUBHEAD = "body", "zone", "caption", "subhead"
 
+# (The rules below run over every group of the page: map and attrgetter
+# keep their loops in C.)
+_TEXT = attrgetter("text")
+
 
 def ends_article(line: Line) -> bool:
     """The line closes an article: a byline or a photo credit at its end."""
@@ -31,7 +36,7 @@ def ends_article(line: Line) -> bool:
 
 def _body_terminal(group: list[Line]) -> bool:
     last = group[-1]
-    if any(is_marked_line(ln.text) for ln in group):
+    if any(map(is_marked_line, map(_TEXT, group))):
         return False
     if split_doubled(last.text):
         return False
@@ -63,7 +68,7 @@ def classify(
     for i in range(last_body + 1):
         group = groups[i]
         first = group[0]
-        structural = any(is_marked_line(ln.text) for ln in group)
+        structural = any(map(is_marked_line, map(_TEXT, group)))
         briefs = BRIEF_RE.match(first.clean)
         if structural:
             roles[i] = ZONE
@@ -126,7 +131,7 @@ def classify(
         ):
             roles[i] = CAPTION
         elif (
-            all(is_heading_like(ln) for ln in group)
+            all(map(is_heading_like, group))
             and i < last_body
             and (len(group) >= 2 or first.width <= 0.7 * _following_width(groups, i))
             and not _opens_running_text(groups, i)
@@ -310,12 +315,12 @@ def _headline_gap(groups: list[list[Line]]) -> int:
     gaps = [
         groups[i + 1][0].gap
         for i, g in enumerate(groups[:-1])
-        if all(is_heading_like(ln) for ln in g)
+        if all(map(is_heading_like, g))
     ]
     body_gaps = [
         g[0].gap
         for prev, g in zip(groups, groups[1:], strict=False)
-        if not any(is_heading_like(ln) for ln in (*prev, *g))
+        if not any(map(is_heading_like, (*prev, *g)))
     ]
     usual = sorted(body_gaps)[len(body_gaps) // 2] if body_gaps else 1
     wide = [g for g in gaps if g > usual]
