@@ -126,8 +126,14 @@ class NameIndex:
             while at >= 0:
                 found.setdefault(at, []).append(name)
                 at = text.find(name, at + 1)
-        # Names starting at one position differ in length.
-        return {i: sorted(found[i], key=len, reverse=True) for i in sorted(found)}
+        # Names starting at one position differ in length (most positions
+        # start one name).
+        return {
+            i: found[i]
+            if len(found[i]) == 1
+            else sorted(found[i], key=len, reverse=True)
+            for i in sorted(found)
+        }
 
     def _scan(self, text: str) -> dict[int, list[str]]:
         """`starts` by a dictionary probe for each position's first two

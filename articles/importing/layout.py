@@ -116,15 +116,20 @@ def _signed(text: str) -> bool:
 def _set_local_widths(lines: list[Line], radius: int = 8) -> None:
     """Column width near each line: the upper quartile of its neighbours'
     widths, so short paragraph ends and headlines do not drag it down."""
-    widths = [ln.width for ln in lines]
+    n = len(lines)
+    counted = [ln.width if ln.width >= 6 else None for ln in lines]
     # The window slides a line at a time: one width joins it and one leaves
-    # it, kept in order, instead of sorting every window afresh.
-    window = sorted(w for w in widths[:radius] if w >= 6)
-    for i, line in enumerate(lines):
-        if i + radius < len(widths) and widths[i + radius] >= 6:
-            insort(window, widths[i + radius])
-        if i - radius - 1 >= 0 and widths[i - radius - 1] >= 6:
-            window.remove(widths[i - radius - 1])
+    # it, kept in order, instead of sorting every window afresh; in a column
+    # of full lines the two are often equal, and the window stays as it is.
+    joining = counted[radius:] + [None] * min(radius, n)
+    leaving = [None] * min(radius + 1, n) + counted[: max(0, n - radius - 1)]
+    window = sorted(w for w in counted[:radius] if w is not None)
+    for line, add, drop in zip(lines, joining, leaving, strict=True):
+        if add != drop:
+            if add is not None:
+                insort(window, add)
+            if drop is not None:
+                window.remove(drop)
         line.local_width = (
             window[(3 * len(window)) // 4] if window else max(line.width, 1.0)
         )
