@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, islice
 
 import jieba
 import jieba.analyse
@@ -233,7 +233,9 @@ def find_tags(
     # inside place names is left out.
     counts: dict[str, int] = {}
     weights: dict[str, float] = {}
-    after_surname = set(compress(words[1:], map(_SURNAMES.__contains__, words)))
+    after_surname = set(
+        compress(islice(words, 1, None), map(_SURNAMES.__contains__, words))
+    )
     uses = Counter(words)
     before_suffix = _before_place_suffixes(text)
     for word, times in uses.items():

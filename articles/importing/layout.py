@@ -174,8 +174,12 @@ def _joins_tight(prev: Line, line: Line) -> bool:
 
 def is_heading_like(line: Line) -> bool:
     """Short, no sentence-final punctuation, not cut off at a comma."""
+    width = line.width
+    # At most 0.8 of the column, the limit held between 6 and 36 wide
+    # (min/max unrolled: asked of nearly every line, several times).
     return (
         not line.terminal
-        and line.width <= min(max(0.8 * line.local_width, 6), 36)
+        and width <= 36
+        and (width <= 6 or width <= 0.8 * line.local_width)
         and not line.clean.endswith(("，", "、", "；", "：", ","))
     )

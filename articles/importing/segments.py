@@ -75,21 +75,22 @@ def segments_and_zones(groups, roles):
                 captions.append(ZoneCaption(cap, group[0].no, 10_000 + group[0].no))
         else:
             for line in group:
+                last = current.last if current is not None else None
                 starts_new = (
-                    current is None
+                    last is None
                     or BRIEF_RE.match(line.clean)
-                    or ends_article(current.last)
+                    or ends_article(last)
                     # Set apart by more blank lines than the page leaves
                     # between paragraphs: another article begins.
-                    or (line.gap >= usual_gap + 2 and current.last.terminal)
+                    or (line.gap >= usual_gap + 2 and last.terminal)
                     or (
                         line.lead
                         and not leads_common
                         and (
-                            current.last.terminal
+                            last.terminal
                             # An indent after a line cut mid-sentence: that
                             # text goes on elsewhere, a new piece starts here.
-                            or not reads_on(current.last.text, line.text)
+                            or not reads_on(last.text, line.text)
                         )
                     )
                 )
