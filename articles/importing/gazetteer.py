@@ -2,6 +2,7 @@
 hands it to the parser, with a name index built once per gazetteer."""
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -93,35 +94,39 @@ class NameIndex:
         for name in self.names:
             lengths.setdefault(name[:2], set()).add(len(name))
         self.lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
-        self._automaton = None  # built at the first search
-        self._patterns: list[str] = []  # the automaton's names, by its index
-        self._late: list[str] = []  # names added since it was built
+        # (The automaton, its names by index), built at the first search, and
+        # the names added since.  A web process's threads share one
+        # gazetteer: the lock keeps a name from being added while the
+        # automaton is rebuilt without it, and the pair is replaced whole.
+        self._automaton: tuple | None = None
+        self._late: list[str] = []
+        self._lock = threading.Lock()
 
     def add(self, name: str) -> None:
-        if len(name) >= 2 and name not in self.names:
-            self.names.add(name)
-            lengths = set(self.lengths.get(name[:2], ())) | {len(name)}
-            self.lengths[name[:2]] = sorted(lengths, reverse=True)
-            if self._automaton is not None:
-                self._late.append(name)
+        with self._lock:
+            if len(name) >= 2 and name not in self.names:
+                self.names.add(name)
+                lengths = set(self.lengths.get(name[:2], ())) | {len(name)}
+                self.lengths[name[:2]] = sorted(lengths, reverse=True)
+                if self._automaton is not None:
+                    self._late.append(name)
 
     def starts(self, text: str) -> dict[int, list[str]]:
         """{i: the names starting at text[i], longest first} for every i
         where one does, in the order of i."""
         if ahocorasick_rs is None:
             return self._scan(text)
-        if self._automaton is None or len(self._late) > self.LATE_NAMES:
-            self._patterns = sorted(self.names)
-            self._automaton = ahocorasick_rs.AhoCorasick(self._patterns)
-            self._late = []
+        with self._lock:
+            if self._automaton is None or len(self._late) > self.LATE_NAMES:
+                patterns = sorted(self.names)
+                self._automaton = (ahocorasick_rs.AhoCorasick(patterns), patterns)
+                self._late = []
+            (automaton, patterns), late = self._automaton, self._late
         found: dict[int, list[str]] = {}
-        patterns = self._patterns
         # Standard matching with overlaps: every name at every position.
-        for k, start, _ in self._automaton.find_matches_as_indexes(
-            text, overlapping=True
-        ):
+        for k, start, _ in automaton.find_matches_as_indexes(text, overlapping=True):
             found.setdefault(start, []).append(patterns[k])
-        for name in self._late:
+        for name in late:
             at = text.find(name)
             while at >= 0:
                 found.setdefault(at, []).append(name)
