@@ -248,9 +248,8 @@ def find_tags(
             if not times:
                 continue
         # 西湾 of 大西湾乡: part of a name, not a topic
-        if (len(word) > _SHORT_WORD or word in before_suffix) and _inside_place_names(
-            text, word
-        ):
+        may_be_inside = len(word) > _SHORT_WORD or word in before_suffix
+        if may_be_inside and _inside_place_names(text, word):
             continue
         counts[word] = times
         weights[word] = weight
@@ -305,8 +304,6 @@ def _uses_after_surname(word: str, words: list[str], times: int) -> int:
 
 
 _PLACE_SUFFIX_RE = re.compile("[村镇乡县区市]")
-
-
 _SHORT_WORD = 4  # characters; nearly every tag is as short
 
 

@@ -79,6 +79,7 @@ class Matcher:
                     self._prepared[body] = (flat, _bigrams(flat))
         self.bodies = [self._prepared[b][0] for b in self._raw]
         self._body_grams = [self._prepared[b][1] for b in self._raw]
+        self._like = None  # (taken over: no need to keep it alive)
 
     def _idf(self, word: str) -> float:
         if word not in self._idfs:

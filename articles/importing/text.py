@@ -19,11 +19,11 @@ _ENDINGS = frozenset(TERMINAL + CLOSERS)
 _SPACES = r" \t\u00a0\u2000-\u200b\u3000\u202f\u205f"  # (a regex class)
 _SPACE_RE = re.compile(f"[{_SPACES}]+")
 _LATIN_GAP_RE = re.compile(f"(?<=[A-Za-z0-9]){_SPACE_RE.pattern}(?=[A-Za-z0-9])")
-# The ASCII marks fix_punctuation may change, and what makes them Chinese
-# context: most lines hold none of the first, and scanning for them in C
-# spares a Python step per character.
+# The ASCII marks fix_punctuation may change (with the double quote, all it
+# looks at), and what makes a mark's context Chinese: found by regex in C,
+# where a Python step per character was most of its time.
 _ASCII_PUNCT_RE = re.compile(r"[,:;!?().]")
-_ASCII_MARKS = r',:;!?()."'  # the same and the double quote (a regex class)
+_ASCII_MARKS = r',:;!?()."'  # (a regex class)
 _ASCII_MARK_RE = re.compile(f"[{_ASCII_MARKS}]")
 # What clean-up changes: a space (remove_alignment_spaces) or an ASCII mark
 # (fix_punctuation).
