@@ -10,7 +10,7 @@ PORT ?= 8000
 N ?= 200
 SEARCH_N ?= 20000
 
-.PHONY: run worker test install migrate lint format bench-import bench-reprints bench-search bench-suggest bench-load clean
+.PHONY: run worker test install migrate lint format bench-import bench-parser bench-reprints bench-search bench-suggest bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ test: lint
 # earlier pages, every article a reprint of dozens.
 bench-import: install
 	$(PY) bench/bench_import.py --pages $(N) $(if $(BENCH_DATABASE),--database $(BENCH_DATABASE)) $(BENCH_ARGS)
+
+# The page parser alone: a hash of its output on the training, sample and
+# generated pages (--write a dump before a change, --check it after), and its
+# CPU time by step.
+bench-parser: install
+	$(PY) bench/parser_fingerprint.py $(PARSER_ARGS)
 
 # N synthetic articles and their LSH rows (bench/reprints.sqlite3 unless
 # DATABASE_URL says otherwise): lookup cost per article, precision / recall.

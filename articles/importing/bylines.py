@@ -187,7 +187,8 @@ def parse_byline_text(
 
 _BRACKET_END_RE = re.compile(r"[（(]([^（）()]{2,60})[）)]\s*$")
 _BRACKET_START_RE = re.compile(r"^(本报讯)\s*[（(]([^（）()]{2,60})[）)]\s*")
-_BOX_RE = re.compile(r"^[□■◇◆☆★●○▲△]\s*")
+BOX_MARKS = "□■◇◆☆★●○▲△"  # what a box byline (□ 路小飞 张晋) opens with
+_BOX_RE = re.compile(f"^[{BOX_MARKS}]\\s*")
 _CREDIT_RE = re.compile(f"^[（(]?[{CJK}/／:：\\s]{{2,60}}?摄影?\\s*[）)]?$")
 # Names set apart from 摄 by a space (`松召峰 摄`): the layout of a credit line,
 # trusted even when a surname is rare (the names are then marked uncertain).

@@ -31,10 +31,12 @@ def attach_captions(
     unique.sort(key=lambda c: c.line)
     choices: list[int | None] = []
     confident: dict[int, int] = {}
+    # Once, not once a caption (and not at all on a page without captions).
+    bodies = [compact(a.body) for a in articles] if unique else []
     for cap in unique:
         key = compact(cap.text)
         owner = None
-        verbatim = [j for j, a in enumerate(articles) if key in compact(a.body)]
+        verbatim = [j for j, body in enumerate(bodies) if key in body]
         if len(verbatim) == 1:
             owner = verbatim[0]
         elif articles:

@@ -7,6 +7,10 @@ confirm them.
 """
 
 import re
+from bisect import bisect_left
+from collections import Counter
+from functools import lru_cache
+from itertools import accumulate, compress, islice
 
 import jieba
 import jieba.analyse
@@ -53,10 +57,15 @@ _PROGRAM_STOPS = {
 
 
 _QUOTED_RE = re.compile(r"[“‘]([^“”‘’]{2,14})[”’]([\u4e00-\u9fff]{0,6})")
+_NAME_CHARS_RE = re.compile(f"[{CJK}0-9A-Za-z·]+")
+_CJK_RUN_RE = re.compile(f"[{CJK}]+")
 
 
-def find_programs(text: str, gazetteer: Gazetteer) -> tuple[list[str], list[str]]:
-    """(known programs, proposed new ones) named in `text`."""
+def find_programs(
+    text: str, gazetteer: Gazetteer, *, words: list[str] | None = None
+) -> tuple[list[str], list[str]]:
+    """(known programs, proposed new ones) named in `text`.  `words`: the
+    text as `cut` cuts it, when the caller has it already."""
     known: list[str] = []
     pattern = gazetteer.program_pattern()
     if pattern:
@@ -67,14 +76,14 @@ def find_programs(text: str, gazetteer: Gazetteer) -> tuple[list[str], list[str]
     proposed: list[str] = []
     for m in _QUOTED_RE.finditer(text):
         inner, after = m.group(1), m.group(2)
-        if not re.fullmatch(f"[{CJK}0-9A-Za-z·]+", inner):
+        if not _NAME_CHARS_RE.fullmatch(inner):
             continue
         name = None
         if inner.endswith(PROGRAM_WORDS) and inner not in _PROGRAM_STOPS:
             name = inner
-        else:
-            for word in PROGRAM_WORDS:
-                if after.startswith(word) and len(inner) >= 2:
+        elif len(inner) >= 2 and after.startswith(PROGRAM_WORDS):
+            for word in PROGRAM_WORDS:  # the first that it starts with
+                if after.startswith(word):
                     name = f"“{inner}”{word}" if inner.isdigit() else inner + word
                     break
         if not name and _quoted_program(
@@ -85,7 +94,7 @@ def find_programs(text: str, gazetteer: Gazetteer) -> tuple[list[str], list[str]
             continue
         if name not in proposed:
             proposed.append(name)
-    for name in _headed_programs(text):
+    for name in _headed_programs(text, cut(text) if words is None else words):
         if not any(name in k or k in name for k in known + proposed):
             proposed.append(name)
     return known, proposed[:8]
@@ -140,13 +149,13 @@ _TITLE_ENDS = ("户", "日", "年", "月", "周", "大会战", "攻坚战", "革
 
 
 def _quoted_program(text: str, open_at: int, close_at: int, inner: str) -> bool:
-    if not 3 <= len(inner) <= 10 or not re.fullmatch(f"[{CJK}]+", inner):
+    if not 3 <= len(inner) <= 10 or not _CJK_RUN_RE.fullmatch(inner):
         return False
     if "的" in inner or is_common_word(inner):
         return False  # a sentence or an ordinary word quoted for emphasis
     before = text[max(0, open_at - 4) : open_at]
     after = text[close_at + 1 : close_at + 3]
-    if any(before.endswith(v) for v in _PROGRAM_VERBS) or after in _PROGRAM_AFTER:
+    if before.endswith(_PROGRAM_VERBS) or after in _PROGRAM_AFTER:
         return True
     if before.endswith("”") or text[close_at + 1 : close_at + 2] == "“":
         return True  # one of a list of quoted names: “甲”“乙”
@@ -173,19 +182,19 @@ _PROGRAM_HEADS = (
 )
 
 
-def _headed_programs(text: str) -> list[str]:
+def _headed_programs(text: str, words: list[str]) -> list[str]:
     found: list[str] = []
-    words = cut(text)
-    pos = 0
-    starts = []
-    for word in words:
-        starts.append(pos)
-        pos += len(word)
+    starts: list[int] = []  # where each word begins, once a head is printed
     for head in _PROGRAM_HEADS:
+        if head not in text:
+            continue
+        if not starts:
+            starts = list(accumulate(map(len, words), initial=0))
+            del starts[-1]  # (the text's end)
         for m in re.finditer(head, text):
             # the one or two words before the head, if they are nouns
-            i = next((k for k, p in enumerate(starts) if p >= m.start()), None)
-            if i is None or starts[i] != m.start():
+            i = bisect_left(starts, m.start())
+            if i == len(starts) or starts[i] != m.start():
                 continue
             taken = []
             for word in reversed(words[max(0, i - 2) : i]):
@@ -204,65 +213,106 @@ def _headed_programs(text: str) -> list[str]:
 
 
 _TAG_POS = ("n", "nz", "vn", "ns", "nt", "nr", "l", "j")
+_NOT_A_TAG_RE = re.compile(r"[\d\W_a-zA-Z]")
 
 
-def find_tags(text: str, limit: int = 5) -> list[str]:
+def find_tags(
+    text: str, limit: int = 5, *, words: list[str] | None = None
+) -> list[str]:
     """A few keywords that say what the article is about: TF-IDF over jieba's
     words with jieba's IDF table.  Part of speech comes from the dictionary
     (nouns, names, set phrases); words jieba's HMM finds that the dictionary
     lacks count as proper nouns.  (jieba.analyse with allowPOS runs the POS
-    tagger's Viterbi over the whole text, which made it 20x slower.)"""
-    tfidf = jieba.analyse.default_tfidf
+    tagger's Viterbi over the whole text, which made it 20x slower.)
+    `words`: the text as `cut` cuts it, when the caller has it already."""
+    if words is None:
+        words = cut(text)
+    # Each distinct word is weighed once (a text repeats half its words):
+    # every check but two depends on the word alone (_topic_word); a given
+    # name after its surname is counted off below, and a word printed only
+    # inside place names is left out.
     counts: dict[str, int] = {}
-    rejected: set[str] = set()  # a word's checks do not change within a text
-    words = cut(text)
-    for i, word in enumerate(words):
-        if word in counts:
-            counts[word] += 1
+    weights: dict[str, float] = {}
+    after_surname = set(
+        compress(islice(words, 1, None), map(_SURNAMES.__contains__, words))
+    )
+    uses = Counter(words)
+    before_suffix = _before_place_suffixes(text)
+    for word, times in uses.items():
+        topic = _topic_word(word)
+        if topic is None:
             continue
-        if word in rejected:
+        weight, given_name = topic
+        if given_name and word in after_surname:
+            times -= _uses_after_surname(word, words, times)
+            if not times:
+                continue
+        # 西湾 of 大西湾乡: part of a name, not a topic
+        may_be_inside = len(word) > _SHORT_WORD or word in before_suffix
+        if may_be_inside and _inside_place_names(text, word):
             continue
-        if len(word) < 2 or word in _TAG_STOPS or re.search(r"[\d\W_a-zA-Z]", word):
-            rejected.add(word)
-            continue
-        tag = word_tag(word)
-        # Only nouns, names and set phrases; people are bylines and mentions.
-        if tag is not None and (not tag.startswith(_TAG_POS) or tag.startswith("nr")):
-            rejected.add(word)
-            continue
-        if _person_name(word, tag, words, i):
-            continue
-        if (
-            word in tfidf.stop_words
-            or (word[-1] in "村镇乡县区" and word[:-1] in _TAG_STOPS)
-            # 西湾 of 大西湾乡: part of a name, not a topic
-            or _inside_place_names(text, word)
-        ):
-            rejected.add(word)
-            continue
-        counts[word] = counts.get(word, 0) + 1
+        counts[word] = times
+        weights[word] = weight
     total = sum(counts.values()) or 1
-    scored = sorted(
-        counts,
-        key=lambda w: (
-            -(counts[w] / total) * tfidf.idf_freq.get(w, tfidf.median_idf),
-            w,
-        ),
-    )
-    return scored[:limit]
+    scored = sorted([(-(n / total) * weights[w], w) for w, n in counts.items()])
+    return [w for _, w in scored[:limit]]
 
 
-def _person_name(word: str, tag: str | None, words: list[str], i: int) -> bool:
-    """范某某 (a name the dictionary lacks, starting with a surname), or
-    侯 + 东林 (a given name jieba cut off its surname)."""
-    if tag is None and 2 <= len(word) <= 3 and word[0] in _SURNAMES:
-        return True
-    after_surname = i > 0 and len(words[i - 1]) == 1 and words[i - 1] in _SURNAMES
-    return (
-        after_surname
-        and len(word) == 2
-        and (tag is None or tag.startswith(("nr", "ns", "nz")))
-    )
+@lru_cache(maxsize=1 << 16)
+def _topic_word(word: str) -> tuple[float, bool] | None:
+    """What the word alone says as a tag: None when it cannot be one, else
+    its IDF weight and whether it could be a given name.  Every article asks
+    this of hundreds of words, nearly all asked before, and the answer comes
+    from jieba's dictionary and IDF table, which do not change."""
+    if len(word) < 2 or word in _TAG_STOPS or _NOT_A_TAG_RE.search(word):
+        return None
+    tag = word_tag(word)
+    # Only nouns, names and set phrases; people are bylines and mentions.
+    if tag is not None and (not tag.startswith(_TAG_POS) or tag.startswith("nr")):
+        return None
+    if _person_name(word, tag):
+        return None
+    tfidf = jieba.analyse.default_tfidf
+    if word in tfidf.stop_words or (
+        word[-1] in "村镇乡县区" and word[:-1] in _TAG_STOPS
+    ):
+        return None
+    return tfidf.idf_freq.get(word, tfidf.median_idf), _given_name(word, tag)
+
+
+def _person_name(word: str, tag: str | None) -> bool:
+    """范某某: a name the dictionary lacks, starting with a surname."""
+    return tag is None and 2 <= len(word) <= 3 and word[0] in _SURNAMES
+
+
+def _given_name(word: str, tag: str | None) -> bool:
+    """Could be a given name: 东林 of 侯 + 东林, which jieba cut off its
+    surname."""
+    return len(word) == 2 and (tag is None or tag.startswith(("nr", "ns", "nz")))
+
+
+def _uses_after_surname(word: str, words: list[str], times: int) -> int:
+    """How many of the word's `times` uses follow a surname before the first
+    that does not: a person's given name until then, a word from there on."""
+    uses, at = 0, -1
+    for _ in range(times):
+        at = words.index(word, at + 1)
+        if not (at > 0 and words[at - 1] in _SURNAMES):
+            break
+        uses += 1
+    return uses
+
+
+_PLACE_SUFFIX_RE = re.compile("[村镇乡县区市]")
+_SHORT_WORD = 4  # characters; nearly every tag is as short
+
+
+def _before_place_suffixes(text: str) -> set[str]:
+    """The two to _SHORT_WORD characters printed right before each place
+    suffix: a short word found nowhere in this is never inside a place name
+    (its first use is not), which spares searching the text for it."""
+    ends = [m.start() for m in _PLACE_SUFFIX_RE.finditer(text)]
+    return {text[j - k : j] for j in ends for k in range(2, _SHORT_WORD + 1) if k <= j}
 
 
 def _inside_place_names(text: str, word: str) -> bool:

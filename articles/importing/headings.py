@@ -4,7 +4,7 @@
 import re
 from dataclasses import dataclass, field
 
-from .bylines import box_byline, is_box_line
+from .bylines import BOX_MARKS, box_byline, is_box_line
 from .model import ParsedByline
 from .text import clean_heading, compact, visual_length
 
@@ -12,16 +12,27 @@ __all__ = [
     "Candidate",
     "ZoneCaption",
     "is_box_line",
+    "is_marked_line",
     "is_subtitle_line",
     "read_zone",
     "split_doubled",
 ]
 
-_SUBTITLE_RE = re.compile(r"^\s*(?:——|—|－－|--|―{1,2})\s*(?=\S)")
+_DASH = "(?:——|—|－－|--|―{1,2})"  # a 副题's dash
+_SUBTITLE_RE = re.compile(rf"^\s*{_DASH}\s*(?=\S)")
+# Either mark: a subtitle's dash, or a box byline's box after any spaces
+# (is_box_line strips the line first).
+_MARKED_RE = re.compile(rf"^\s*(?:{_DASH}\s*(?=\S)|[{BOX_MARKS}])")
 
 
 def is_subtitle_line(text: str) -> bool:
     return bool(_SUBTITLE_RE.match(text))
+
+
+def is_marked_line(text: str) -> bool:
+    """is_subtitle_line or is_box_line: the line belongs to a headline
+    block by its mark.  Asked of nearly every line, so in one regex."""
+    return bool(_MARKED_RE.match(text))
 
 
 def strip_subtitle_dash(text: str) -> str:
@@ -38,9 +49,15 @@ def split_doubled(text: str, min_unit: int = 4) -> list[str] | None:
     to a line.  Returns the captions when the whole line is made of doubled
     units, otherwise None.
     """
-    tokens = [t for t in re.split(r"\s+", text.strip()) if t]
-    flat = "".join(tokens)
+    if len(text) < 2 * min_unit:
+        return None  # (a line's characters, spaces left out, are fewer)
+    flat = "".join(text.split())  # the tokens between spaces, joined
     if not 2 * min_unit <= len(flat) <= MAX_DOUBLED:
+        return None
+    # A doubled line opens with a unit printed twice: its first `min_unit`
+    # characters come again within the line's first half.  Most lines are
+    # told apart here, in C, before the search for a decomposition.
+    if flat.find(flat[:min_unit], min_unit, len(flat) // 2 + min_unit) < 0:
         return None
     # Cut points are allowed only where the printed line had a space, or
     # anywhere for a unit that repeats right away.
@@ -182,14 +199,8 @@ def read_zone(
     leftovers: list = []
     caption_group = 0
     for group in groups:
-        structural = any(
-            is_subtitle_line(ln.text) or is_box_line(ln.text) for ln in group
-        )
-        plain = [
-            ln
-            for ln in group
-            if not is_subtitle_line(ln.text) and not is_box_line(ln.text)
-        ]
+        plain = [ln for ln in group if not is_marked_line(ln.text)]
+        structural = len(plain) < len(group)
         joined = "".join(compact(ln.text) for ln in group)
         if not structural and (
             len(group) >= 3 or (len(group) >= 2 and _captionish(joined))

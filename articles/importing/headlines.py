@@ -25,9 +25,14 @@ CAPTION_CLEAR = 0.35  # and twice the runner-up's
 PHOTO_BLOCK_BONUS = 0.15
 
 
-def make_matcher(articles: list[ParsedArticle]) -> Matcher:
+def make_matcher(
+    articles: list[ParsedArticle], *, like: Matcher | None = None
+) -> Matcher:
+    """`like`: the matcher made for the page before its bodies were joined;
+    the bodies that stayed as they were are not prepared twice."""
     return Matcher(
-        [a.body + " " + " ".join(b.name for b in a.bylines) for a in articles]
+        [a.body + " " + " ".join(b.name for b in a.bylines) for a in articles],
+        like=like,
     )
 
 

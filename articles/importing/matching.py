@@ -3,8 +3,10 @@ rare they are on the page, then one headline per body by an optimal
 assignment (not a greedy first pick)."""
 
 import math
+import operator
 import re
 from functools import lru_cache
+from itertools import compress
 
 import jieba
 
@@ -33,41 +35,90 @@ def content_words(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(words))
 
 
+_NOT_GRAM_RE = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
+
+
+def _gram_text(text: str) -> str:
+    """The text's letters and digits run together: its bigrams are the
+    pairs of neighbours in this."""
+    return _NOT_GRAM_RE.sub("", compact(text))
+
+
 def _bigrams(text: str) -> set[str]:
-    flat = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", compact(text))
-    return {flat[i : i + 2] for i in range(len(flat) - 1)}
+    flat = _gram_text(text)
+    # Each character joined to the next (flat[i] + flat[i + 1]), built in C.
+    return set(map(operator.add, flat, flat[1:]))
 
 
 class Matcher:
     """Scores short texts (headlines, captions) against the page's bodies."""
 
-    def __init__(self, bodies: list[str]):
-        self.bodies = [compact(b) for b in bodies]
-        self._bigrams = [_bigrams(b) for b in self.bodies]
+    def __init__(self, bodies: list[str], *, like: "Matcher | None" = None):
+        """`like`: a matcher made earlier for the same page, whose work on
+        the bodies that are still the same is taken over.  The bodies are
+        prepared (compacted, their bigrams collected) at the first score, so
+        a page with nothing to score never pays for it."""
+        self._raw = bodies
+        self._like = like
+        self._prepared: dict[str, tuple[str, set[str]]] | None = None
+        # Headlines and captions are scored again and again as they are
+        # joined, split and weighed: each text once a page, each word too.
+        self._scored: dict[str, list[float]] = {}
+        self._idfs: dict[str, float] = {}
+
+    def _prepare(self) -> None:
+        like = self._like
+        known = like._prepared if like is not None and like._prepared else {}
+        self._prepared = {}
+        for body in self._raw:
+            if body not in self._prepared:
+                if body in known:
+                    self._prepared[body] = known[body]
+                else:
+                    flat = compact(body)
+                    self._prepared[body] = (flat, _bigrams(flat))
+        self.bodies = [self._prepared[b][0] for b in self._raw]
+        self._body_grams = [self._prepared[b][1] for b in self._raw]
+        self._like = None  # (taken over: no need to keep it alive)
 
     def _idf(self, word: str) -> float:
-        # A word no body has is as telling as one that only one body has:
-        # it should not outweigh the words that do match.
-        df = max(1, sum(1 for body in self.bodies if word in body))
-        return math.log((len(self.bodies) + 1) / (df + 0.5)) + 0.1
+        if word not in self._idfs:
+            # A word no body has is as telling as one that only one body
+            # has: it should not outweigh the words that do match.
+            df = max(1, sum(1 for body in self.bodies if word in body))
+            self._idfs[word] = math.log((len(self.bodies) + 1) / (df + 0.5)) + 0.1
+        return self._idfs[word]
 
     def score(self, text: str, body_index: int) -> float:
         """0..1: how much of `text` the body `body_index` accounts for."""
-        body = self.bodies[body_index]
-        words = content_words(text)
-        word_score = 0.0
-        if words:
-            weights = {w: len(w) * self._idf(w) for w in words}
-            total = sum(weights.values())
-            word_score = sum(wt for w, wt in weights.items() if w in body) / total
-        grams = _bigrams(text)
-        gram_score = (
-            len(grams & self._bigrams[body_index]) / len(grams) if grams else 0.0
-        )
-        return 0.7 * word_score + 0.3 * gram_score
+        return self.scores(text)[body_index]
 
     def scores(self, text: str) -> list[float]:
-        return [self.score(text, i) for i in range(len(self.bodies))]
+        """`score` against every body, as a list of the caller's own."""
+        if self._prepared is None:
+            self._prepare()
+        if text not in self._scored:
+            self._scored[text] = self._score(text)
+        return list(self._scored[text])
+
+    def _score(self, text: str) -> list[float]:
+        # The text's words, their weights and its bigrams are the same for
+        # every body: worked out once.
+        words = content_words(text)
+        weights = {w: len(w) * self._idf(w) for w in words} if words else {}
+        total = sum(weights.values())
+        grams = _bigrams(text)
+        out = []
+        for body, body_grams in zip(self.bodies, self._body_grams, strict=True):
+            word_score = 0.0
+            if words:
+                # The weights of the words the body has, added in order.
+                found = compress(weights.values(), map(body.__contains__, weights))
+                word_score = sum(found) / total
+            shared = len(grams & body_grams)
+            gram_score = shared / len(grams) if grams else 0.0
+            out.append(0.7 * word_score + 0.3 * gram_score)
+        return out
 
 
 def assign(scores: list[list[float]], threshold: float) -> dict[int, int]:

@@ -19,6 +19,7 @@ from .segments import (
     split_at_continuations,
 )
 from .text import has_cjk
+from .words import cut
 
 __all__ = ["Gazetteer", "parse_page"]
 
@@ -63,7 +64,7 @@ def parse_page(text: str, *, gazetteer: Gazetteer | None = None) -> ParsedPage:
     matcher = make_matcher(articles)
     match_headlines(articles, segments, candidates, matcher, page, zone_captions)
     articles = join_continuations(segments, articles, per_line)
-    matcher = make_matcher(articles)
+    matcher = make_matcher(articles, like=matcher)
     page.captions = attach_captions(zone_captions, articles, matcher, page)
     for position, article in enumerate(articles):
         article.position = position
@@ -85,12 +86,15 @@ def _entities(article: ParsedArticle, gazetteer: Gazetteer) -> None:
         for p in (article.kicker, article.headline, article.subtitle, article.body)
         if p
     )
-    article.places = find_places(text, gazetteer)
+    # One cut of the text for the three finders: jieba's segmentation is
+    # the costliest step they share.
+    words = cut(text)
+    article.places = find_places(text, gazetteer, words=words)
     if any(not p.known for p in article.places):
         article.flags.append(NEW_PLACE)
-    known, proposed = find_programs(text, gazetteer)
+    known, proposed = find_programs(text, gazetteer, words=words)
     article.programs = known
     article.new_programs = proposed
     if proposed:
         article.flags.append(NEW_PROGRAM)
-    article.tags = find_tags(text) if has_cjk(text) else []
+    article.tags = find_tags(text, words=words) if has_cjk(text) else []

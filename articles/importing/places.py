@@ -23,6 +23,9 @@ the others' internals.
 """
 
 import re
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+from itertools import accumulate
 
 from .gazetteer import Gazetteer
 from .model import ParsedPlace
@@ -39,7 +42,10 @@ SUFFIX_KINDS = {
     "县": "county",
 }
 _SUFFIX_RE = re.compile("|".join(sorted(SUFFIX_KINDS, key=len, reverse=True)))
-_CJK_RE = re.compile(f"[{CJK}]")
+# Up to six Chinese characters right before where the search stops (\Z:
+# never before a line feed there).
+_CJK_TAIL_RE = re.compile(f"[{CJK}]{{1,6}}\\Z")
+_VILLAGE_SUFFIX_RE = re.compile("社区|村")
 _WEAK = "weak"
 # The suffix character starting a word with the next one: 乡村, 乡风, 镇长,
 # 城镇化, 县委, 县城, 村民, 村庄 … — not the end of a place name.
@@ -123,11 +129,14 @@ _PARENT_KINDS = {
 }
 
 
-def find_places(text: str, gazetteer: Gazetteer) -> list[ParsedPlace]:
+def find_places(
+    text: str, gazetteer: Gazetteer, *, words: list[str] | None = None
+) -> list[ParsedPlace]:
     """Places named in `text`, in order of appearance; names the gazetteer
     does not hold come back with known=False and, where the text prints it
-    right before them, their parent."""
-    words = _Words(text)
+    right before them, their parent.  `words`: the text as `cut` cuts it,
+    when the caller has it already."""
+    words = _Words(text, words)
     villages = _lexicon_spans(text, gazetteer, words)
     in_village = [False] * (len(text) + 1)
     for start, end in villages:
@@ -178,21 +187,44 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[ParsedPlace]:
 
 
 class _Words:
-    """jieba's word boundaries in the text, cut only when a rule asks."""
+    """jieba's word boundaries in the text, cut only when a rule asks (or
+    handed over by a caller that has cut it already)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, words: list[str] | None = None):
         self.text = text
+        self._words = words
         self._bounds: set[int] | None = None
+        self._ordered: list[int] | None = None
 
     @property
     def bounds(self) -> set[int]:
         if self._bounds is None:
-            bounds, pos = {0}, 0
-            for word in cut(self.text):
-                pos += len(word)
-                bounds.add(pos)
-            self._bounds = bounds
+            words = self._words if self._words is not None else cut(self.text)
+            self._bounds = set(accumulate(map(len, words), initial=0))
         return self._bounds
+
+    def before(self, pos: int) -> int:
+        """The last boundary before `pos` (ValueError when none is)."""
+        ordered = self._sorted()
+        k = bisect_left(ordered, pos)
+        if k == 0:
+            raise ValueError(pos)
+        return ordered[k - 1]
+
+    def after(self, pos: int) -> int:
+        """The first boundary after `pos` (ValueError when none is)."""
+        ordered = self._sorted()
+        k = bisect_right(ordered, pos)
+        if k == len(ordered):
+            raise ValueError(pos)
+        return ordered[k]
+
+    def _sorted(self) -> list[int]:
+        # Rules ask for the neighbours of a position many times a text: a
+        # search in the sorted boundaries, not a walk through all of them.
+        if self._ordered is None:
+            self._ordered = sorted(self.bounds)
+        return self._ordered
 
 
 def _suffix_kind(name: str) -> str:
@@ -203,13 +235,19 @@ def _known_spans(text: str, gazetteer: Gazetteer, words: _Words, in_village):
     """(start, end, place name) of gazetteer names, leftmost-longest.  A
     short name inside a village name the data holds is part of that name
     (西山 in 西山头村)."""
-    index = gazetteer.place_index()
+    named_at = gazetteer.place_index().starts(text)
     spans: list[tuple[int, int, str]] = []
-    i, n = 0, len(text)
-    while i < n - 1:
-        for candidate in index.at(text, i):
+    free = 0  # where the last name taken ends
+    # The positions where names start, left to right (the index lists them
+    # in order): a name taken covers the positions up to its end.
+    for i, candidates in named_at.items():
+        if i < free:
+            continue
+        for candidate in candidates:
             end = i + len(candidate)
-            fits = _known_fits(text, i, end, candidate, gazetteer, words, spans)
+            fits = _known_fits(
+                text, i, end, candidate, gazetteer, words, spans, named_at
+            )
             if fits and not (
                 candidate not in gazetteer.places and any(in_village[i:end])
             ):
@@ -219,18 +257,16 @@ def _known_spans(text: str, gazetteer: Gazetteer, words: _Words, in_village):
                     else gazetteer.place_aliases[candidate]
                 )
                 spans.append((i, end, name, fits is _WEAK))
-                i = end
+                free = end
                 break
-        else:
-            i += 1
     return spans
 
 
-def _known_fits(text, start, end, candidate, gazetteer, words, spans) -> bool:
+def _known_fits(text, start, end, candidate, gazetteer, words, spans, named_at) -> bool:
     follower = text[end : end + 1]
     if follower and follower in _FOLLOWERS.get(candidate[-1], ()):
         # 县城, 乡村 … unless a known name starts there (某县城关镇)
-        if next(gazetteer.place_index().at(text, end), None) is None:
+        if end not in named_at:
             return False
     is_alias = candidate not in gazetteer.places
     place = gazetteer.place_aliases[candidate] if is_alias else candidate
@@ -268,10 +304,7 @@ def _suffix_of(name: str) -> str:
 
 def _word_across(text: str, pos: int, words: "_Words") -> bool:
     """Does a dictionary word that is not a place name span `pos`?"""
-    bounds = words.bounds
-    left = max(b for b in bounds if b < pos)
-    right = min(b for b in bounds if b > pos)
-    word = text[left:right]
+    word = text[words.before(pos) : words.after(pos)]
     tag = word_tag(word)
     return (
         len(word) >= 2
@@ -314,14 +347,12 @@ def _lexicon_spans(text: str, gazetteer: Gazetteer, words: "_Words"):
     if not gazetteer.villages:
         return []
     spans: list[tuple[int, int]] = []
-    for m in re.finditer("社区|村", text):
+    for m in _VILLAGE_SUFFIX_RE.finditer(text):
         s_start, end = m.start(), m.end()
         follower = text[end : end + 1]
         if m.group(0) == "村" and follower and follower in _FOLLOWERS["村"]:
             continue
-        low = s_start
-        while low > 0 and s_start - low < 6 and _CJK_RE.match(text[low - 1]):
-            low -= 1
+        low = _cjk_run_start(text, s_start)
         if spans and spans[-1][1] > low:
             low = spans[-1][1]
         for start in range(low, s_start - 1):
@@ -351,11 +382,9 @@ def _lexicon_spans(text: str, gazetteer: Gazetteer, words: "_Words"):
 
 def _suffix_in_word(text: str, s_start: int, words: "_Words") -> bool:
     """乡村, 农村: the suffix ends an ordinary word begun before it."""
-    bounds = words.bounds
-    if s_start in bounds:
+    if s_start in words.bounds:
         return False
-    left = max(b for b in bounds if b < s_start)
-    word = text[left : s_start + 1]
+    word = text[words.before(s_start) : s_start + 1]
     return len(word) == 2 and is_common_word(word, min_frequency=1000)
 
 
@@ -371,20 +400,24 @@ def _rule_candidates(text, gazetteer, covered, by_end):
         follower = text[end : end + 1]
         if follower and follower in _FOLLOWERS.get(suffix[-1], ()):
             continue
-        low = s_start  # the run of Chinese characters before the suffix
-        while (
-            low > 0
-            and s_start - low < 6
-            and not covered[low - 1]
-            and _CJK_RE.match(text[low - 1])
-        ):
-            low -= 1
+        # The run of Chinese characters before the suffix, up to a name
+        # found already.
+        low = _cjk_run_start(text, s_start)
+        if True in covered[low:s_start]:
+            low = s_start - covered[low:s_start][::-1].index(True)
         found = _ruled_name(text, low, s_start, end, suffix, gazetteer, by_end)
         if found:
             start, name_end = found
             taken = name_end
             out.append((start, name_end, text[start:name_end], SUFFIX_KINDS[suffix]))
     return out
+
+
+def _cjk_run_start(text: str, end: int) -> int:
+    """Where the run of up to six Chinese characters ending at `end` starts
+    (`end` when text[end - 1] is none)."""
+    run = _CJK_TAIL_RE.search(text, max(0, end - 6), end)
+    return run.start() if run else end
 
 
 def _is_category(text: str, start: int, s_start: int, end: int) -> bool:
@@ -434,6 +467,7 @@ def _village_follows(text: str, end: int, gazetteer: Gazetteer) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 14)  # a few characters, met again and again
 def _name_stem(run: str) -> str:
     """The part of a run of characters before a suffix that can be a name:
     the trailing words that are not common words (选配好 → none, 磁窑 → 磁窑)."""

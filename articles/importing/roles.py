@@ -8,9 +8,11 @@ credits carry.  Pure Python; `classify` is what parse.py calls.
 """
 
 import re
+from itertools import islice
+from operator import attrgetter
 
 from . import bylines as by
-from .headings import caption_marked, is_box_line, is_subtitle_line, split_doubled
+from .headings import caption_marked, is_box_line, is_marked_line, split_doubled
 from .layout import Line, is_heading_like
 from .text import ends_sentence
 from .words import ends_dangling, reads_on
@@ -22,17 +24,19 @@ _HARD_TERMINAL = "。…；"
 
 BODY, ZONE, CAPTION, SUBHEAD = "body", "zone", "caption", "subhead"
 
+# (The rules below run over every group of the page: map and attrgetter
+# keep their loops in C.)
+_TEXT = attrgetter("text")
+
 
 def ends_article(line: Line) -> bool:
     """The line closes an article: a byline or a photo credit at its end."""
-    if by.split_end_byline(line.text)[1]:
-        return True
-    return bool(by.photo_credit(line.text) or by.split_end_credit(line.text)[1])
+    return line.closes
 
 
 def _body_terminal(group: list[Line]) -> bool:
     last = group[-1]
-    if any(is_subtitle_line(ln.text) or is_box_line(ln.text) for ln in group):
+    if any(map(is_marked_line, map(_TEXT, group))):
         return False
     if split_doubled(last.text):
         return False
@@ -64,9 +68,7 @@ def classify(
     for i in range(last_body + 1):
         group = groups[i]
         first = group[0]
-        structural = any(
-            is_subtitle_line(ln.text) or is_box_line(ln.text) for ln in group
-        )
+        structural = any(map(is_marked_line, map(_TEXT, group)))
         briefs = BRIEF_RE.match(first.clean)
         if structural:
             roles[i] = ZONE
@@ -129,7 +131,7 @@ def classify(
         ):
             roles[i] = CAPTION
         elif (
-            all(is_heading_like(ln) for ln in group)
+            all(map(is_heading_like, group))
             and i < last_body
             and (len(group) >= 2 or first.width <= 0.7 * _following_width(groups, i))
             and not _opens_running_text(groups, i)
@@ -193,12 +195,7 @@ def _in_running_text(groups: list[list[Line]], k: int) -> bool:
     chain = 0
     while k >= 0:
         line = groups[k][-1]
-        if (
-            line.terminal
-            or is_subtitle_line(line.text)
-            or is_box_line(line.text)
-            or split_doubled(line.text)
-        ):
+        if line.terminal or is_marked_line(line.text) or split_doubled(line.text):
             return False
         if BRIEF_RE.match(groups[k][0].clean):
             return True
@@ -318,12 +315,12 @@ def _headline_gap(groups: list[list[Line]]) -> int:
     gaps = [
         groups[i + 1][0].gap
         for i, g in enumerate(groups[:-1])
-        if all(is_heading_like(ln) for ln in g)
+        if all(map(is_heading_like, g))
     ]
     body_gaps = [
         g[0].gap
         for prev, g in zip(groups, groups[1:], strict=False)
-        if not any(is_heading_like(ln) for ln in (*prev, *g))
+        if not any(map(is_heading_like, (*prev, *g)))
     ]
     usual = sorted(body_gaps)[len(body_gaps) // 2] if body_gaps else 1
     wide = [g for g in gaps if g > usual]
@@ -333,6 +330,7 @@ def _headline_gap(groups: list[list[Line]]) -> int:
 def _following_width(groups: list[list[Line]], i: int, count: int = 4) -> float:
     """Typical width of the lines after group i: the column a headline
     printed above them would stand over."""
-    widths = [ln.width for g in groups[i + 1 :] for ln in g][:count]
+    # The first `count` lines only, not every line to the page's end.
+    widths = islice((ln.width for g in islice(groups, i + 1, None) for ln in g), count)
     widths = sorted(w for w in widths if w >= 6)
     return widths[len(widths) // 2] if widths else 0.0

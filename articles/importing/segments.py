@@ -10,7 +10,7 @@ from .headings import ZoneCaption, split_doubled
 from .layout import Line
 from .model import ParsedArticle, ParsedByline
 from .roles import BODY, BRIEF_RE, CAPTION, SUBHEAD, ZONE, ends_article
-from .text import clean_inline, compact
+from .text import clean_inline, clean_printed, compact
 from .words import reads_on
 
 PHOTO_STORY_MAX = 300
@@ -75,21 +75,22 @@ def segments_and_zones(groups, roles):
                 captions.append(ZoneCaption(cap, group[0].no, 10_000 + group[0].no))
         else:
             for line in group:
+                last = current.last if current is not None else None
                 starts_new = (
-                    current is None
+                    last is None
                     or BRIEF_RE.match(line.clean)
-                    or ends_article(current.last)
+                    or ends_article(last)
                     # Set apart by more blank lines than the page leaves
                     # between paragraphs: another article begins.
-                    or (line.gap >= usual_gap + 2 and current.last.terminal)
+                    or (line.gap >= usual_gap + 2 and last.terminal)
                     or (
                         line.lead
                         and not leads_common
                         and (
-                            current.last.terminal
+                            last.terminal
                             # An indent after a line cut mid-sentence: that
                             # text goes on elsewhere, a new piece starts here.
-                            or not reads_on(current.last.text, line.text)
+                            or not reads_on(last.text, line.text)
                         )
                     )
                 )
@@ -312,7 +313,9 @@ def article_from_segment(seg: Segment, per_line: bool) -> ParsedArticle:
         if raw:
             printed.append(raw)
     article.byline_text = " ".join(printed)
-    paragraphs = [clean_inline(p) for p in paragraphs]
+    # Made of the lines' printed text, whose width is normalized and whose
+    # control characters are gone already: clean_inline's remaining steps.
+    paragraphs = [clean_printed(p) for p in paragraphs]
     article.body = "\n\n".join(p for p in paragraphs if p)
     if credits and len(compact(article.body)) <= PHOTO_STORY_MAX:
         article.kind = "photo"

@@ -1,5 +1,7 @@
 """jieba's dictionary, asked the questions the parser needs answered."""
 
+from functools import lru_cache
+
 import jieba
 import jieba.posseg
 
@@ -29,6 +31,7 @@ def word_frequency(word: str) -> int:
     return jieba.dt.FREQ.get(word, 0)
 
 
+@lru_cache(maxsize=1 << 16)  # asked of the same words page after page
 def is_common_word(word: str, *, min_frequency: int = 0) -> bool:
     """A dictionary word that is not a proper name (贫困, 行政, 居民 …)."""
     tag = word_tag(word)

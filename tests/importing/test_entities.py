@@ -1,12 +1,19 @@
 """Places, programs and tags found in made-up sentences (real geography,
 invented text), with the national gazetteer the importer uses."""
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from articles.importing.entities import (
     Gazetteer,
     find_places,
     find_programs,
     find_tags,
 )
+from articles.importing.places import _cjk_run_start
+from articles.importing.text import CJK
 from tests.importing.gazetteer import fixture_gazetteer
 
 
@@ -115,3 +122,13 @@ def test_tags_leave_out_noise_words_and_people():
     assert "食用菌" in tags
     for word in ("目标", "问题", "主题", "张明远", "明远"):
         assert word not in tags
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("交城村镇a1，\n 𠀀")), max_size=12))
+def test_the_run_of_chinese_before_a_suffix(text):
+    for end in range(len(text) + 1):
+        low = end
+        while low > 0 and end - low < 6 and re.match(f"[{CJK}]", text[low - 1]):
+            low -= 1
+        assert _cjk_run_start(text, end) == low

@@ -1,8 +1,17 @@
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from articles.importing.text import (
+    _SPACE_RE,
+    _keeps_space,
     clean_heading,
     clean_inline,
     fix_punctuation,
+    nfkc,
     remove_alignment_spaces,
+    visual_length,
 )
 
 
@@ -57,3 +66,54 @@ def test_headline_keeps_phrase_space_but_not_alignment():
 
 def test_control_characters_removed():
     assert clean_inline("交\x00城\x07县") == "交城县"
+
+
+# Full-width forms, compatibility characters, combining marks and what they
+# compose with, astral characters: nfkc must agree with unicodedata on all.
+_UNICODE_MIX = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(
+            list("，。（）％１Ａａ…℃①㎡　ｶﾞ가\u0301\u0308\u1100\u1161eEＥ한")
+        ),
+        st.characters(),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_UNICODE_MIX)
+def test_nfkc_is_unicodedatas(text):
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_visual_width_counts_ascii_half():
+    assert visual_length("交城 PM2.5") == 2 + 0.5 * 5
+    assert visual_length("") == 0
+
+
+def _spaces_removed_part_by_part(text: str) -> str:
+    """The rule as first written: split at runs of spaces, rejoin, one space
+    only between two Latin letters or digits."""
+    parts = _SPACE_RE.split(text.strip())
+    out = parts[0]
+    for part in parts[1:]:
+        if not part:
+            continue
+        if out and _keeps_space(out[-1], part[0]):
+            out += " " + part
+        else:
+            out += part
+    return out
+
+
+_SPACED = st.text(
+    alphabet=st.sampled_from(list("困户她aZ09.， \t\u00a0\u2003\u200b\u3000\u202f\n")),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SPACED)
+def test_alignment_spaces_removed_as_part_by_part(text):
+    assert remove_alignment_spaces(text) == _spaces_removed_part_by_part(text)
