@@ -194,29 +194,43 @@ def gazetteer_current() -> Gazetteer:
 @receiver(post_save, sender=Place)
 def _place_saved(instance, created, **kwargs) -> None:
     """A place the importer just proposed joins the cached gazetteer (so the
-    next page knows it) instead of making every page read 43,000 rows."""
-    cached = _gazetteer_cache.get("current")
-    if not (created and cached):
+    next page knows it) instead of making every page read 43,000 rows —
+    once its transaction commits: a rolled-back import's place must not
+    (the next attempt would take it for known and not flag it new)."""
+    if not created:
         _gazetteer_cache.clear()
         return
+    transaction.on_commit(lambda: _place_joins(instance))
+
+
+def _place_joins(place: Place) -> None:
+    cached = _gazetteer_cache.get("current")
+    if cached is None:
+        return
     ((count, last), programs), when, gazetteer = cached
-    parent = Place.objects.filter(pk=instance.parent_id).values_list("name").first()
-    gazetteer.add_place(instance.name, instance.kind, parent[0] if parent else None)
-    for alias in instance.alias_list():
-        gazetteer.add_alias(alias, instance.name)
-    key = ((count + 1, max(last or 0, instance.pk)), programs)
+    parent = Place.objects.filter(pk=place.parent_id).values_list("name").first()
+    gazetteer.add_place(place.name, place.kind, parent[0] if parent else None)
+    for alias in place.alias_list():
+        gazetteer.add_alias(alias, place.name)
+    key = ((count + 1, max(last or 0, place.pk)), programs)
     _gazetteer_cache["current"] = (key, when, gazetteer)
 
 
 @receiver(post_save, sender=Program)
 def _program_saved(instance, created, **kwargs) -> None:
-    cached = _gazetteer_cache.get("current")
-    if not (created and cached):
+    if not created:
         _gazetteer_cache.clear()
         return
+    transaction.on_commit(lambda: _program_joins(instance))
+
+
+def _program_joins(program: Program) -> None:
+    cached = _gazetteer_cache.get("current")
+    if cached is None:
+        return
     (places, (count, last)), when, gazetteer = cached
-    gazetteer.programs[instance.name] = instance.alias_list()
-    key = (places, (count + 1, max(last or 0, instance.pk)))
+    gazetteer.programs[program.name] = program.alias_list()
+    key = (places, (count + 1, max(last or 0, program.pk)))
     _gazetteer_cache["current"] = (key, when, gazetteer)
 
 

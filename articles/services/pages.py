@@ -25,7 +25,7 @@ from ..printmeta import PrintMeta
 from ..rows import insert_rows
 from .common import find_or_create, public_changed, public_grew, require
 from .entities import program_find_or_create
-from .gazetteer import gazetteer_current, place_slug
+from .gazetteer import gazetteer_current, gazetteer_recheck, place_slug
 from .names import names_added, names_follow
 from .page_articles import NewArticle, articles_create, articles_record_created
 from .snapshots import article_snapshots
@@ -250,7 +250,9 @@ def _same_printing(page: Page, meta: PrintMeta) -> bool:
 # other import replaced a page and deleted an article this one linked as a
 # reprint).  The second attempt sees what the other committed.
 IMPORT_ATTEMPTS = 3
-_COLLISIONS = {"40P01", "40001"}  # deadlock, serialization failure
+# PostgreSQL's codes: deadlock; foreign key and unique checks at commit.
+# (SQLite has one writer at a time: its imports never collide.)
+_COLLISIONS = {"40P01", "23503", "23505"}
 
 
 def page_import(
@@ -286,9 +288,7 @@ def page_import(
                 meta=meta,
             )
         except (IntegrityError, OperationalError) as exc:
-            collided = isinstance(exc, IntegrityError) or (
-                getattr(exc.__cause__, "sqlstate", None) in _COLLISIONS
-            )
+            collided = getattr(exc.__cause__, "sqlstate", None) in _COLLISIONS
             if not collided or attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
@@ -495,10 +495,17 @@ def _page_import(
                 page=page, meta=meta, keep=bool(existing), announce=False
             )
             if issues.original_kind(raw) == ".pdf":
-                issues.page_attach_original(
-                    page=page, raw=raw, filename=filename, announce=False
-                )
-                stored += [page.original.name, page.image.name]
+                before = {page.original.name, page.image.name}
+                try:
+                    issues.page_attach_original(
+                        page=page, raw=raw, filename=filename, announce=False
+                    )
+                finally:  # what it stored, even if it then failed
+                    stored += [
+                        name
+                        for name in (page.original.name, page.image.name)
+                        if name and name not in before
+                    ]
             search.index_new_articles(
                 articles=[
                     (
@@ -534,6 +541,9 @@ def _page_import(
     except BaseException:
         for name in stored:
             default_storage.delete(name)
+        # The gazetteer learns a proposed place only once it is committed;
+        # look at the tables again rather than wait for the next check.
+        gazetteer_recheck()
         raise
     return result
 

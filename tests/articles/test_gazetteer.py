@@ -61,14 +61,29 @@ def test_import_links_known_places_and_proposes_villages_under_their_town(
     assert village.parent == Place.objects.get(name="西合营镇")
 
 
-def test_the_gazetteer_is_read_once_and_follows_new_places(gazetteer_db):
+def test_the_gazetteer_is_read_once_and_follows_new_places(
+    gazetteer_db, django_capture_on_commit_callbacks
+):
     first = services.gazetteer_current()
     assert services.gazetteer_current() is first
     assert "蔚县" in first.places and first.villages
-    Place.objects.create(name="某某新区", slug="mou-xin-qu", kind="county")
+    with django_capture_on_commit_callbacks(execute=True):  # committed
+        Place.objects.create(name="某某新区", slug="mou-xin-qu", kind="county")
     again = services.gazetteer_current()
     assert "某某新区" in again.places
     Place.objects.filter(name="某某新区").delete()
+    assert "某某新区" not in services.gazetteer_current().places
+
+
+def test_a_place_whose_import_rolled_back_stays_unknown(gazetteer_db):
+    """The next page (or the same page tried again) must find the name new
+    and flag it, not take a rolled-back place for a known one."""
+    from django.db import transaction
+
+    services.gazetteer_current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Place.objects.create(name="某某新区", slug="mou-xin-qu", kind="county")
+        raise RuntimeError("the import failed")
     assert "某某新区" not in services.gazetteer_current().places
 
 
