@@ -53,6 +53,13 @@ def _get(key: str) -> str:
     return value
 
 
+def everything_token() -> str:
+    """The current `everything` token: it moves on when readers' pages must
+    all be redone — and whenever the database was restored, which is what
+    other per-process memories of stored rows watch it for."""
+    return _get(EVERYTHING)
+
+
 def everything_changed() -> None:
     """Every cached page is out of date from now on."""
     _cache().set(EVERYTHING, _token(), None)

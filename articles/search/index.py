@@ -2,13 +2,13 @@
 when.  The services call `index_articles` whenever they save; the engine's
 own statements are its backend's."""
 
-import time
 from collections.abc import Iterable
 
 from django.db import transaction
 
 from ..importing.words import cut
 from ..models import Article, HeadlineWord, Place, SearchChunk
+from ..pagecache import everything_token
 from .backends import backend
 from .pinyin import name_keys
 from .query import normalize
@@ -73,11 +73,11 @@ def _store(rows: list[tuple[int, str, str]], ids: list[int] | None) -> None:
 # their words, and computing the pinyin keys of every word of every page
 # and offering the database rows it already holds cost more than the rest
 # of indexing the page.  Rows are never deleted, but another process may
-# restore an older database: the memory is dropped every few minutes and
-# when it grows large.
+# restore an older database: the memory is dropped whenever the page
+# cache's `everything` token moves (a restore moves it), and when it grows
+# large.
 _stored_words: set[str] = set()
-_stored_since = [0.0]
-STORED_WORDS_SECONDS = 600
+_stored_under = [""]  # the token the memory was made under
 STORED_WORDS_MAX = 200_000
 
 
@@ -90,13 +90,10 @@ def remember_headline_words(titles: Iterable[str]) -> None:
     """Add the words of these headline blocks (normalised) to the
     vocabulary a pinyin query is read through (`HeadlineWord`): words of
     two or more Chinese characters, each with its pinyin keys."""
-    now = time.monotonic()
-    if (
-        now - _stored_since[0] > STORED_WORDS_SECONDS
-        or len(_stored_words) > STORED_WORDS_MAX
-    ):
+    token = everything_token()
+    if token != _stored_under[0] or len(_stored_words) > STORED_WORDS_MAX:
         _stored_words.clear()
-        _stored_since[0] = now
+        _stored_under[0] = token
     words = {
         w
         for title in titles

@@ -134,3 +134,22 @@ def test_the_same_piece_twice_on_a_page_links_both_to_the_archived_one(
     assert len(result.articles) == 2
     for article in result.articles:
         assert Reprint.objects.filter(article=article, original=first).exists()
+
+
+def test_headline_words_are_offered_again_after_a_restore(
+    gazetteer_db, django_capture_on_commit_callbacks
+):
+    """The import remembers which headline words it has stored (their
+    pinyin keys cost more than the rest of indexing a page); a restored,
+    older database lacks some, and moves the page cache's token."""
+    from articles import pagecache
+    from articles.models import HeadlineWord
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.page_import(raw=page(1), filename="a.txt")
+    assert HeadlineWord.objects.filter(word="部署").exists()
+    HeadlineWord.objects.all().delete()  # what the restored database holds
+    pagecache.everything_changed()  # what restore_database does
+    with django_capture_on_commit_callbacks(execute=True):
+        services.page_import(raw=page(2), filename="b.txt")
+    assert HeadlineWord.objects.filter(word="部署").exists()
