@@ -14,7 +14,7 @@ from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -258,6 +258,11 @@ def _import_file(file: ImportFile, options: dict, issue_date) -> FileOutcome:
     except OSError as exc:
         file.status = ImportFile.Status.FAILED
         file.error = f"{file.filename}: 无法读取（{exc.strerror or exc}）"
+    except DatabaseError as exc:
+        # Left after page_import's own retries (a lock held too long, the
+        # same collision three times): this file fails, the run goes on.
+        file.status = ImportFile.Status.FAILED
+        file.error = f"{file.filename}: 数据库暂时无法写入，请稍后重新导入（{exc}）"
     else:
         file.page = result.page
         file.warnings = result.warnings

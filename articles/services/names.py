@@ -213,7 +213,9 @@ def _lock(by_kind: dict[str, set[int]]) -> None:
     for kind, ids in sorted(by_kind.items()):
         model = _MODEL[kind]
         list(
-            model.objects.select_for_update()
+            # NO KEY: other transactions may still insert rows that refer
+            # to these (their foreign key checks take KEY SHARE).
+            model.objects.select_for_update(no_key=True)
             .filter(pk__in=sorted(ids))
             .order_by("pk")
             .values_list("pk", flat=True)

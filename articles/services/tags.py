@@ -35,8 +35,8 @@ def tag_delete(*, tag: Tag, user) -> None:
     """Delete a tag: the articles keep their other tags."""
     require(user, "taggit.delete_tag")
     with transaction.atomic():
-        articles = list(_tagged_articles(tag).values_list("object_id", flat=True))
-        with names_follow(entities=[entity_ref(tag)], article_ids=articles):
+        # Only the tag's own count changes: its articles name the rest still.
+        with names_follow(entities=[entity_ref(tag)]):
             tag.delete()
         transaction.on_commit(public_changed)
 
@@ -52,13 +52,8 @@ def tag_merge(*, keep: Tag, remove: Tag, user) -> Tag:
         transaction.atomic(),
         names_follow(entities=[entity_ref(keep), entity_ref(remove)]),
     ):
-        has_keep = set(_tagged_articles(keep).values_list("object_id", flat=True))
-        for item in _tagged_articles(remove):
-            if item.object_id in has_keep:
-                item.delete()
-            else:
-                item.tag = keep
-                item.save(update_fields=["tag"])
-        remove.delete()
+        has_keep = _tagged_articles(keep).values("object_id")
+        _tagged_articles(remove).exclude(object_id__in=has_keep).update(tag=keep)
+        remove.delete()  # and its items left: articles tagged both ways
         transaction.on_commit(public_changed)
     return keep

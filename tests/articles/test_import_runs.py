@@ -546,3 +546,32 @@ def test_a_queued_upload_streams_its_files_to_storage_unread(
     run = ImportRun.objects.get(source=ImportRun.Source.UPLOAD)
     stored = {f.filename: f.stored_file.read() for f in run.files.all()}
     assert stored == pages
+
+
+def test_a_database_error_fails_its_file_and_the_run_goes_on(
+    gazetteer_db, tmp_path, monkeypatch
+):
+    """What the database refuses after the import's own retries (a lock held
+    too long, a collision three times) fails that one file, named, in
+    Chinese; the run imports the rest and ends."""
+    from django.db import OperationalError
+
+    from articles.services import pages as page_services
+
+    for n in (1, 2):
+        (tmp_path / f"p{n}.txt").write_bytes(page(n))
+    real = page_services._page_import
+
+    def locked_once(**kwargs):
+        if kwargs["filename"].endswith("p1.txt"):
+            raise OperationalError("database is locked")
+        return real(**kwargs)
+
+    monkeypatch.setattr(page_services, "_page_import", locked_once)
+    out, err = run_command(str(tmp_path))
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.DONE
+    failed = run.files.get(status=ImportFile.Status.FAILED)
+    assert failed.filename.endswith("p1.txt")
+    assert "数据库" in failed.error and "Traceback" not in err
+    assert run.files.get(status=ImportFile.Status.IMPORTED).filename.endswith("p2.txt")
