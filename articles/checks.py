@@ -95,3 +95,24 @@ def server_warnings(found: dict, index: int) -> list[checks.Warning]:
             )
         )
     return warnings
+
+
+E_RETURNING = "articles.E001"
+
+
+@checks.register("database")
+def database_returns_rows(app_configs=None, **kwargs):
+    """The page import reads back the ids of the rows it inserts in the same
+    statement (INSERT … RETURNING): PostgreSQL has it, SQLite since 3.35
+    (2021).  Django 5.2 itself asks only for SQLite 3.31."""
+    from django.db import connection
+
+    if connection.features.can_return_rows_from_bulk_insert:
+        return []
+    return [
+        checks.Error(
+            "数据库不支持 INSERT … RETURNING：SQLite 需要 3.35 或更高版本。",
+            hint="升级系统的 SQLite（或 Python），或改用 PostgreSQL（DATABASE_URL）。",
+            id=E_RETURNING,
+        )
+    ]

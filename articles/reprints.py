@@ -22,7 +22,7 @@ from django.db import connection
 from django.db.models import Q
 
 from .models import Article, Reprint, ReprintBand
-from .rows import insert_rows
+from .rows import batches, insert_rows
 
 SHINGLE = 4
 NUM_PERM = 128
@@ -44,13 +44,9 @@ def _text(body: str) -> str:
     return _NOT_TEXT.sub("", unicodedata.normalize("NFKC", body).lower())
 
 
-def shingles(body: str) -> set[str]:
-    text = _text(body)
-    return {text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)}
-
-
 def packed_shingles(body: str) -> np.ndarray:
-    """The same shingles as sorted unique integers: every character left
+    """A body's character 4-grams (punctuation, width and spacing aside) as
+    sorted unique integers: every character left
     by `_text` is in the Basic Multilingual Plane, so four of them fit
     exactly in 64 bits (no hashing, no collisions), and comparing two
     bodies is an intersection of sorted arrays instead of string sets."""
@@ -116,16 +112,10 @@ def band_keys(hashvalues: np.ndarray) -> list[int]:
     return keys
 
 
-def similarity(a: set[str], b: set[str]) -> tuple[float, float]:
-    """(Jaccard, containment of the smaller in the larger)."""
-    if not a or not b:
-        return 0.0, 0.0
-    common = len(a & b)
-    return common / len(a | b), common / min(len(a), len(b))
-
-
-def is_reprint(a: set[str], b: set[str]) -> tuple[bool, float]:
-    return _judge(len(a & b) if a and b else 0, len(a), len(b))
+def is_reprint(a: np.ndarray, b: np.ndarray) -> tuple[bool, float]:
+    """Are two bodies' packed shingles (`packed_shingles`) the same piece?
+    With their Jaccard similarity."""
+    return _judge(np.intersect1d(a, b, assume_unique=True).size, a.size, b.size)
 
 
 def _judge(common: int, size_a: int, size_b: int) -> tuple[bool, float]:
@@ -146,7 +136,7 @@ def _shared_bands(keys_of: dict[int, list[int]]) -> dict[int, Counter]:
     with it: {new id: Counter(archived id → bands)}, in one query.  The
     database counts, so a piece reprinted a hundred times returns a
     hundred rows, not 3,200 band rows.  (Plain SQL both engines run: the
-    ORM's CASE over 128 keys cost more to build than to run.)"""
+    ORM's CASE over a page's band keys cost more to build than to run.)"""
     shared: dict[int, Counter] = {pk: Counter() for pk in keys_of}
     wanted = [(pk, key) for pk, keys in keys_of.items() for key in keys]
     if not wanted:
@@ -155,17 +145,19 @@ def _shared_bands(keys_of: dict[int, list[int]]) -> dict[int, Counter]:
     table = quote(ReprintBand._meta.db_table)
     article = quote(ReprintBand._meta.get_field("article").column)
     key = quote(ReprintBand._meta.get_field("key").column)
-    values = ", ".join(["(%s, %s)"] * len(wanted))
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH wanted (new_id, band_key) AS (VALUES {values}) "
-            f"SELECT wanted.new_id, b.{article}, COUNT(*) FROM {table} b "
-            f"JOIN wanted ON b.{key} = wanted.band_key "
-            f"GROUP BY wanted.new_id, b.{article}",
-            [value for row in wanted for value in row],
-        )
-        for pk, other, n in cursor.fetchall():
-            shared[pk][other] = n
+        for part in batches(wanted, 2):
+            cursor.execute(
+                f"WITH wanted (new_id, band_key) AS "
+                f"(VALUES {', '.join(['(%s, %s)'] * len(part))}) "
+                f"SELECT wanted.new_id, b.{article}, COUNT(*) FROM {table} b "
+                f"JOIN wanted ON b.{key} = wanted.band_key "
+                f"GROUP BY wanted.new_id, b.{article}",
+                [value for row in part for value in row],
+            )
+            # A part holds whole articles' keys or the rest of one: counts add.
+            for pk, other, n in cursor.fetchall():
+                shared[pk][other] += n
     return shared
 
 
@@ -210,9 +202,7 @@ def reprints_find(bodies: list[str]) -> list[Printing]:
         for other in others:
             if other not in texts:
                 continue
-            theirs = _candidate_shingles(texts[other])
-            common = np.intersect1d(grams, theirs, assume_unique=True).size
-            same, jaccard = _judge(common, grams.size, theirs.size)
+            same, jaccard = is_reprint(grams, _candidate_shingles(texts[other]))
             if same:
                 found[n].originals.append((other, jaccard))
     return found

@@ -1,18 +1,35 @@
-"""Plain multi-row INSERTs for the page import's many small rows.
+"""Plain INSERTs and increments for the page import's many small rows.
 
 An imported page writes a few hundred rows of two or three integer columns
 (link rows, their revision snapshots, tags, reprint bands).  `bulk_create`
 prepares every field of every model instance in Python, which cost more than
-the database's own work for such rows; these are written as one statement
-of literal rows instead — standard SQL that both engines run, so no engine
-code leaves the search backends.  Only for columns whose values need no
-conversion (integers, text).
+the database's own work for such rows; these are written as plain rows
+instead (`executemany` of one prepared statement, or one statement of many
+rows where the new ids are wanted back) — standard SQL that both engines
+run, so no engine code leaves the search backends.  Values that need their
+field's conversion (dates, JSON) go through `db_values`.
 """
 
 from django.db import connection
 
-# Rows per statement: SQLite accepts 32,766 parameters in one.
-_BATCH = 2000
+
+def _max_params() -> int:
+    """Parameters one statement may hold: SQLite's own limit (32,766 since
+    3.32; Django assumes 999), or PostgreSQL's wire protocol's 65,535."""
+    getlimit = getattr(connection.connection, "getlimit", None)
+    if getlimit is not None:
+        import sqlite3
+
+        return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return 65_535
+
+
+def batches(rows: list, width: int):
+    """`rows` of `width` parameters each, in parts one statement can take."""
+    connection.ensure_connection()
+    size = max(1, _max_params() // max(1, width))
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
 
 
 def _columns(model, fields) -> tuple[str, list[str]]:
@@ -41,27 +58,17 @@ def insert_rows_returning_ids(
     model, fields: list[str], rows: list[tuple], *, key: int | None = None
 ) -> dict:
     """`insert_rows`, returning {row's first `key` values (all by default),
-    which must tell the rows apart: new id}."""
+    which must tell the rows apart: new id} (RETURNING: SQLite 3.35 or
+    later, checked at start-up by articles/checks.py)."""
     if not rows:
         return {}
     key = key or len(fields)
-    if not connection.features.can_return_rows_from_bulk_insert:
-        # SQLite before 3.35 has no RETURNING: read the new rows back.
-        insert_rows(model, fields, rows)
-        wanted = {row[:key] for row in rows}
-        found = model.objects.filter(**{f"{fields[0]}__in": {r[0] for r in rows}})
-        return {
-            tuple(values): pk
-            for pk, *values in found.values_list("pk", *fields[:key])
-            if tuple(values) in wanted
-        }
     table, columns = _columns(model, fields)
     pk = connection.ops.quote_name(model._meta.pk.column)
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     ids = {}
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), _BATCH):
-            part = rows[start : start + _BATCH]
+        for part in batches(rows, len(fields)):
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(columns)}) "
                 f"VALUES {', '.join([marks] * len(part))} "
@@ -70,6 +77,7 @@ def insert_rows_returning_ids(
             )
             for new_id, *values in cursor.fetchall():
                 ids[tuple(values)] = new_id
+    assert len(ids) == len(rows), "rows not told apart by their key"
     return ids
 
 
@@ -97,12 +105,14 @@ def add_to(model, field: str, by: dict[int, int], *, key: str, **where) -> None:
     conditions = "".join(
         f" AND {table}.{quote(meta.get_field(name).column)} = %s" for name in where
     )
-    pairs = sorted(by.items())  # rows taken in one order
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH gained (id, n) AS (VALUES {', '.join(['(%s, %s)'] * len(pairs))}) "
-            f"UPDATE {table} SET {column} = {column} + "
-            f"(SELECT n FROM gained WHERE gained.id = {key_column}) "
-            f"WHERE {key_column} IN (SELECT id FROM gained){conditions}",
-            [value for pair in pairs for value in pair] + list(where.values()),
-        )
+        # Rows taken in one order (two writers never wait on each other).
+        for part in batches(sorted(by.items()), 2 + len(where)):
+            cursor.execute(
+                f"WITH gained (id, n) AS "
+                f"(VALUES {', '.join(['(%s, %s)'] * len(part))}) "
+                f"UPDATE {table} SET {column} = {column} + "
+                f"(SELECT n FROM gained WHERE gained.id = {key_column}) "
+                f"WHERE {key_column} IN (SELECT id FROM gained){conditions}",
+                [value for pair in part for value in pair] + list(where.values()),
+            )

@@ -70,7 +70,7 @@ def _width(line: str) -> float:
     return sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in line.strip())
 
 
-def _rewrite(body: list[str], stream, rng: random.Random) -> list[str]:
+def _rewrite(body: list[str], stream) -> list[str]:
     """The piece's printed layout — its column width, its paragraphs'
     lengths, the blank line after every printed line, its first and last
     lines (本报讯, the byline) — filled with other sentences: a new
@@ -123,9 +123,9 @@ def generate_pages(
     """N pages of 3–6 articles in the sample pages' layouts.
 
     text="fresh": every article is new text — the layout of a sample
-    article filled with half its own sentences (so its headline still
-    names what it reports) and half sentences of the other samples, in a
-    new order — and a share `reprints` of the articles are an earlier
+    article filled with its own lead (so its headline still names what it
+    reports), then one of its own sentences in four and the others drawn
+    from all the samples, in a new order — and a share `reprints` of the articles are an earlier
     generated article printed again, as an archive holds agency pieces
     and stories run twice.  text="recombined": the sample articles
     themselves, recombined (the earlier bench): every article is then a
@@ -158,7 +158,7 @@ def generate_pages(
                         for _ in range(3):
                             yield rng.choice(pool)
 
-            lines = _rewrite(body, stream(), rng)
+            lines = _rewrite(body, stream())
             printed.append(lines)
             bodies.append("\n".join(lines))
         heads = [h for _, h, _ in chosen if h]

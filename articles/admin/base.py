@@ -76,21 +76,29 @@ class FlaggedFilter(admin.SimpleListFilter):
 TABULAR = "admin/articles/edit_inline/tabular.html"  # header cells named
 
 
-class EntityAdminMixin(ServiceDeleteMixin):
-    """Places and programs: saved and deleted through their services, listed
-    with how many articles name them."""
+class CountedListMixin:
+    """A list with how many articles each row has (`counted`: the relation
+    to them), ordered by `list_order`."""
+
+    counted = "articles"
+    list_order = ("name", "id")
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .annotate(n_articles=Count("articles"))
-            .order_by("name", "id")
+            .annotate(n_articles=Count(self.counted))
+            .order_by(*self.list_order)
         )
 
     @admin.display(description="稿件数", ordering="n_articles")
     def article_count(self, obj):
         return obj.n_articles
+
+
+class EntityAdminMixin(CountedListMixin, ServiceDeleteMixin):
+    """Places and programs: saved and deleted through their services, listed
+    with how many articles name them."""
 
     def save_model(self, request, obj, form, change):
         services.entity_save(obj=obj, user=request.user)

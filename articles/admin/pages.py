@@ -1,24 +1,17 @@
 """Pages and the upload wizard: choose files, preview what the importer
 will make of them, confirm."""
 
-from pathlib import PurePath
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from .. import printmeta, runs, services
+from .. import runs, services
 from ..admin_print import PagePrintForm, PagePrintMixin
 from ..models import Article, Caption, Page
-from ..printmeta import PrintMeta
-from .base import (
-    TABULAR,
-    ServiceDeleteMixin,
-)
+from .base import TABULAR, CountedListMixin, ServiceDeleteMixin
 from .forms import UploadForm
 
 # Up to this many files are previewed before they are queued.
@@ -57,7 +50,8 @@ class PageCaptionInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(PagePrintMixin, ServiceDeleteMixin, admin.ModelAdmin):
+class PageAdmin(CountedListMixin, PagePrintMixin, ServiceDeleteMixin, admin.ModelAdmin):
+    list_order = ("-imported_at", "-id")
     list_display = [
         "filename",
         "publication",
@@ -102,18 +96,6 @@ class PageAdmin(PagePrintMixin, ServiceDeleteMixin, admin.ModelAdmin):
 
     def delete_service(self, obj, user):
         services.page_delete(page=obj, user=user)
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(n_articles=Count("articles"))
-            .order_by("-imported_at", "-id")
-        )
-
-    @admin.display(description="稿件数", ordering="n_articles")
-    def article_count(self, obj):
-        return obj.n_articles
 
     @admin.display(description="未归属文本")
     def leftover_list(self, obj):
@@ -208,10 +190,9 @@ class PageAdmin(PagePrintMixin, ServiceDeleteMixin, admin.ModelAdmin):
                         "warnings": warnings,
                         "already": services.page_exists(
                             raw=raw,
-                            meta=PrintMeta(
-                                publication=form.cleaned_data["publication"],
-                                issue_date=form.cleaned_data["issue_date"],
-                            ).over(printmeta.from_path(PurePath(name))),
+                            filename=name,
+                            publication=form.cleaned_data["publication"],
+                            issue_date=form.cleaned_data["issue_date"],
                         ),
                     }
                 )

@@ -10,6 +10,9 @@ BATCH = 2000
 
 
 def recompute(apps, schema_editor):
+    # The keys as the import computes them now (not frozen here: the point
+    # is to match what the code stores from now on; a later change of the
+    # scheme comes with a migration of its own, as this one does).
     from articles.reprints import body_band_keys
 
     Article = apps.get_model("articles", "Article")

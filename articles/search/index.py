@@ -54,18 +54,20 @@ def index_articles(*, articles: Iterable[Article]) -> None:
         rows = []
         for article in fresh:
             rows += _rows(article, *article_texts(article))
-        _store(rows, ids)
+        _store(rows, ids=ids)
 
 
-def _store(rows: list[tuple[int, str, str]], ids: list[int] | None) -> None:
+def _store(
+    rows: list[tuple[int, str, str]], *, ids: list[int] = (), places_written=False
+) -> None:
     """The rows into the engine's index, the headlines' words into the
     pinyin vocabulary, the articles' places into the place filter's copy
-    (unless the caller wrote it with the articles: `ids` None): both ways
-    of indexing end here."""
+    (unless the caller wrote it with the articles): both ways of indexing
+    end here."""
     backend().insert(rows)
     remember_headline_words(t for _, k, t in rows if k == SearchChunk.Kind.TITLE)
-    if ids is not None:
-        index_article_places(article_ids=ids)
+    if not places_written:
+        index_article_places(article_ids=list(ids))
 
 
 # Words this process saw stored (added once their transaction commits, so
@@ -208,7 +210,7 @@ def index_new_articles(*, articles: Iterable[tuple[Article, list, list]]) -> Non
     rows = []
     for article, captions, names in articles:
         rows += _rows(article, *_texts(article, captions=captions, names=names))
-    _store(rows, None)
+    _store(rows, places_written=True)
 
 
 def index_remove(*, article_ids: Iterable[int]) -> None:

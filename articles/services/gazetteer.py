@@ -17,7 +17,7 @@ from ..importing.entities import Gazetteer
 from ..importing.gazetteer_file import read_village_names
 from ..models import Article, NameKey, Place, Program, split_aliases
 from ..slugs import pinyin_slug, unique_slug, unique_slug_among
-from .names import names_refresh
+from .names import names_refresh, with_ancestors
 
 
 def place_slug(name: str, parent: Place | None) -> str:
@@ -115,8 +115,8 @@ def _public_places_touched(changed: list[Place], confirmed: list[Place]) -> set:
             place_id__in=[p.pk for p in confirmed]
         ).values_list("place_id", flat=True)
     )
-    above = {a.pk for p in confirmed if p.pk in named for a in p.ancestors()}
-    return {(Kind.PLACE, pk) for pk in {*public, *named, *above}}
+    # The places above them, a level of the tree a query.
+    return {(Kind.PLACE, pk) for pk in {*public, *with_ancestors(named)}}
 
 
 def programs_load(*, path: Path) -> int:

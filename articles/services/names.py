@@ -52,7 +52,7 @@ def _named_by(article_ids: set[int]) -> set[Ref]:
     places = Article.places.through.objects.filter(article_id__in=ids)
     refs |= {
         (Kind.PLACE, pk)
-        for pk in _with_ancestors(places.values_list("place_id", flat=True))
+        for pk in with_ancestors(places.values_list("place_id", flat=True))
     }
     programs = Article.programs.through.objects.filter(article_id__in=ids)
     refs |= {(Kind.PROGRAM, pk) for pk in programs.values_list("program_id", flat=True)}
@@ -61,7 +61,7 @@ def _named_by(article_ids: set[int]) -> set[Ref]:
     return refs
 
 
-def _with_ancestors(place_ids: Iterable[int]) -> set[int]:
+def with_ancestors(place_ids: Iterable[int]) -> set[int]:
     found = set(place_ids)
     level = set(found)
     while level:
@@ -111,7 +111,7 @@ def entity_ref(obj) -> Ref:
 def _expanded(refs: set[Ref]) -> set[Ref]:
     """The refs, with the places above each place (as stored now)."""
     places = {pk for kind, pk in refs if kind == Kind.PLACE}
-    return refs | {(Kind.PLACE, pk) for pk in _with_ancestors(places)}
+    return refs | {(Kind.PLACE, pk) for pk in with_ancestors(places)}
 
 
 def names_added(*, article_ids: Iterable[int]) -> None:
@@ -257,7 +257,7 @@ def names_rebuild() -> int:
     places = Article.places.through.objects.filter(article_id__in=published)
     refs |= {
         (Kind.PLACE, pk)
-        for pk in _with_ancestors(places.values_list("place_id", flat=True).distinct())
+        for pk in with_ancestors(places.values_list("place_id", flat=True).distinct())
     }
     programs = Article.programs.through.objects.filter(article_id__in=published)
     refs |= {

@@ -1,13 +1,16 @@
 """Importing a page file: decode, parse, and store its articles, captions,
 bylines, places, programs and tags — all of it or nothing.
 
-Just over the ~400 lines a module keeps to: `page_import` is one
-transaction from bytes to stored page, and the helpers it alone uses
-(people, places, programs, tags for one page) stand beside it."""
+Longer than the ~400 lines a module keeps to: `page_import` is one
+transaction from bytes to stored page (tried again when it collides with
+another import's), and the helpers it alone uses (people, places,
+programs, tags for one page; whether a page was imported already) stand
+beside it rather than in modules no one else would import."""
 
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -17,7 +20,7 @@ from django.db.models import Q
 from people.models import Byline, Person
 from people.services import person_get_or_create
 
-from .. import changes, issues, pagetext, reprints, search
+from .. import changes, issues, pagetext, printmeta, reprints, search
 from ..importing import DecodeError, ParsedPage, decode, parse_page
 from ..importing.codes import CodedError
 from ..models import Article, Caption, Page, Place, Program
@@ -98,18 +101,34 @@ def page_preview(*, raw: bytes, filename: str) -> tuple[ParsedPage, list[str]]:
     return parse_page(text, gazetteer=gazetteer_current()), warnings
 
 
-def page_exists(*, raw: bytes, meta: PrintMeta | None = None) -> bool:
-    """Imported already: the same bytes, or the same text (pagetext.py) in a
-    page `meta` (where it was printed) may be."""
+def page_exists(
+    *,
+    raw: bytes,
+    filename: str = "",
+    publication: str = "",
+    issue_date: date | None = None,
+) -> bool:
+    """Imported already, as `page_import` would find: the same bytes, or the
+    same text (pagetext.py) in the same printing (the options given, else
+    what the file's name says)."""
     if Page.objects.filter(sha256=hashlib.sha256(raw).hexdigest()).exists():
         return True
     try:
-        text, _ = page_decode(raw=raw, filename="")
+        text, _ = page_decode(raw=raw, filename=filename)
     except PageImportError:
         return False
-    return any(
-        _same_printing(page, meta or PrintMeta())
-        for page in Page.objects.filter(text_hash=pagetext.text_hash(text))
+    meta = PrintMeta(publication=publication, issue_date=issue_date).over(
+        printmeta.from_path(PurePath(filename))
+    )
+    return _same_text_page(pagetext.text_hash(text), meta) is not None
+
+
+def _same_text_page(text_hash: str, meta: PrintMeta) -> Page | None:
+    """The first imported page with this text that may be this printing."""
+    pages = Page.objects.filter(text_hash=text_hash).order_by("id")
+    fields = ("publication", "issue_date", "page_number")
+    return next(
+        (page for page in pages.only(*fields) if _same_printing(page, meta)), None
     )
 
 
@@ -313,18 +332,22 @@ def _page_import(
     text_hash = pagetext.text_hash(text)
     existing = Page.objects.filter(sha256=sha).first()
     if existing and not replace:
+        if not _same_printing(existing, meta):
+            # A file is kept once: the same bytes cannot be a second page.
+            warnings.append(
+                f"{filename}: 与已导入的 {existing.filename} 完全相同，"
+                f"但出版信息不同（{existing}）；同一文件只导入一次，未作为另一版面导入"
+            )
         return PageImportResult(
-            filename=filename, page=existing, status="skipped", skip_reason="same_file"
+            filename=filename,
+            page=existing,
+            status="skipped",
+            skip_reason="same_file",
+            warnings=warnings,
         )
     if existing is None:
-        existing = next(
-            (
-                page
-                for page in Page.objects.filter(text_hash=text_hash).order_by("id")
-                if _same_printing(page, meta)
-            ),
-            None,
-        )
+        found = _same_text_page(text_hash, meta)
+        existing = found and Page.objects.get(pk=found.pk)
         if existing and not replace:
             return PageImportResult(
                 filename=filename,

@@ -95,3 +95,16 @@ def test_check_deploy_reads_the_server(monkeypatch):
     assert checks.W_WORK_MEM in output
     assert checks.W_JIT in output
     assert "100 MiB" in output
+
+
+def test_a_database_without_returning_is_refused_at_start(monkeypatch):
+    from django.db import connection
+
+    from articles.checks import E_RETURNING, database_returns_rows
+
+    assert database_returns_rows() == []
+    monkeypatch.setattr(
+        type(connection.features), "can_return_rows_from_bulk_insert", False
+    )
+    (error,) = database_returns_rows()
+    assert error.id == E_RETURNING and "3.35" in error.msg

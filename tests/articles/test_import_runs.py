@@ -295,8 +295,14 @@ def test_the_same_text_printed_in_another_issue_is_a_page_of_its_own(
     first.write_text(text, "utf-8")
     again = tmp_path / "交城报_2020-10-27_第3版.txt"
     again.write_text(text.replace("。", "。 "), "utf-8")  # other bytes, same text
-    out, _ = run_command(str(first), str(again))
-    assert "pages=2" in out and "skipped=0" in out
+    run_command(str(first))
+    # The upload preview says the same as the import will do.
+    raw = again.read_bytes()
+    assert not services.page_exists(raw=raw, filename=again.name)
+    assert services.page_exists(raw=raw, filename=first.name)
+    assert services.page_exists(raw=raw)  # nothing says it is another printing
+    out, _ = run_command(str(again))
+    assert "pages=1" in out and "skipped=0" in out
     assert sorted(Page.objects.values_list("issue_date", flat=True)) == [
         date(2020, 10, 20),
         date(2020, 10, 27),
@@ -311,6 +317,14 @@ def test_the_same_text_printed_in_another_issue_is_a_page_of_its_own(
     resaved.write_text(text.replace("，", ","), "utf-8")
     out, _ = run_command(str(resaved))
     assert "skipped=1" in out and Page.objects.count() == 2
+    # The very same file under another issue's name is kept once, and the
+    # report says why it was not imported as that issue.
+    copy = tmp_path / "交城报_2020-11-03_第3版.txt"
+    copy.write_bytes(first.read_bytes())
+    out, _ = run_command(str(copy))
+    assert "skipped=1" in out and Page.objects.count() == 2
+    skipped = ImportRun.objects.latest("pk").files.get()
+    assert "出版信息不同" in " ".join(skipped.warnings)
 
 
 def test_preview_names_a_resaved_page_already_imported(editor_client):

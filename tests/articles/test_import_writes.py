@@ -153,3 +153,21 @@ def test_headline_words_are_offered_again_after_a_restore(
     with django_capture_on_commit_callbacks(execute=True):
         services.page_import(raw=page(2), filename="b.txt")
     assert HeadlineWord.objects.filter(word="部署").exists()
+
+
+def test_statements_stay_within_the_databases_parameter_limit(
+    gazetteer_db, monkeypatch
+):
+    """Rows are sent in parts one statement can take (SQLite: 32,766
+    parameters; a revision row alone has 22): the same import with a limit
+    of ten parameters a statement writes the same rows."""
+    from articles import rows
+    from articles.models import ReprintBand
+
+    monkeypatch.setattr(rows, "_max_params", lambda: 10)
+    result = services.page_import(raw=page(3), filename="a.txt", publish=True)
+    assert Article.history.model.objects.count() == 3
+    assert ReprintBand.objects.count() == 3 * 32
+    again = services.page_import(raw=page(3, step="二"), filename="b.txt")
+    assert all(Article.Flag.REPRINT in a.flags for a in again.articles)
+    assert len(result.articles) == 3
