@@ -221,6 +221,46 @@ def test_edit_reindexes_without_full_rebuild(imported_pages):
     assert found("独一无二的测试短语") == {article.pk}
 
 
+def test_a_removed_row_leaves_nothing_in_the_index(imported_pages):
+    """SQLite's FTS5 table keeps no copy of the text: a row is forgotten by
+    giving FTS5 its tokens again.  After an edit and a deletion, the index
+    holds neither the old row's tokens nor the deleted article's."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("FTS5 is SQLite's")
+    article = Article.objects.published().first()
+    old_rows = set(article.search_chunks.values_list("pk", flat=True))
+    article.body += "\n\n独一无二的测试短语"
+    article.save()
+    search.index_articles(articles=[article])
+    new_rows = set(article.search_chunks.values_list("pk", flat=True))
+
+    def indexed(token):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM articles_search_fts WHERE articles_search_fts "
+                "MATCH %s",
+                [f'"{token}"'],
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    # Every pair of the article's text is indexed under its new rows only.
+    pair = next(
+        t
+        for t in search.query.index_tokens(search.normalize(article.body))
+        if len(t) == 2 and all("\u4e00" <= c <= "\u9fff" for c in t)
+    )
+    assert indexed(pair) & new_rows and not indexed(pair) & old_rows
+    search.index_remove(article_ids=[article.pk])
+    assert not indexed("独一") and not indexed(pair) & new_rows
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO articles_search_fts (articles_search_fts) "
+            "VALUES ('integrity-check')"
+        )
+
+
 def test_long_articles_are_found_anywhere(gazetteer_db):
     from articles import services
 

@@ -1,4 +1,5 @@
-"""SQLite: an FTS5 table holds each search row's tokens with positions.
+"""SQLite: an FTS5 table holds each search row's tokens with positions
+(contentless: the text itself is the search row's, `articles_searchchunk`).
 
 One token per character offset — the bigram starting there, the character
 alone before a space or the end, or a filler where the text has a space —
@@ -52,20 +53,35 @@ class SQLiteBackend(SearchBackend):
             )
 
     def remove(self, article_ids):
+        # The FTS5 table keeps no copy of its text (contentless: the rows'
+        # text is in articles_searchchunk already, and the copy was the
+        # largest table of the database): FTS5 forgets a row when told its
+        # tokens again, made from the stored text as `insert` made them.
         with connection.cursor() as cursor:
             for start in range(0, len(article_ids), 500):
                 part = article_ids[start : start + 500]
                 marks = ",".join(["%s"] * len(part))
                 cursor.execute(
-                    "DELETE FROM articles_search_fts WHERE rowid IN "
-                    f"(SELECT id FROM articles_searchchunk WHERE article_id IN ({marks}))",
+                    "SELECT id, text FROM articles_searchchunk "
+                    f"WHERE article_id IN ({marks})",
                     part,
+                )
+                cursor.executemany(
+                    "INSERT INTO articles_search_fts (articles_search_fts, rowid, "
+                    "tokens) VALUES ('delete', %s, %s)",
+                    [
+                        (pk, " ".join(index_tokens(text)))
+                        for pk, text in cursor.fetchall()
+                    ],
                 )
         super().remove(article_ids)
 
     def clear(self):
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM articles_search_fts")
+            cursor.execute(
+                "INSERT INTO articles_search_fts (articles_search_fts) "
+                "VALUES ('delete-all')"
+            )
         super().clear()
 
     def term_where(self, term):
