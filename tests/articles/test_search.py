@@ -1,5 +1,6 @@
 """Search semantics against a plain-substring oracle, on both databases."""
 
+import importlib
 import random
 import re
 
@@ -387,3 +388,46 @@ def test_sql_lexemes_are_the_python_lexemes(corpus):
                 [norm, sorted(search.query.lexemes(norm))],
             )
             assert cursor.fetchone()[0], norm[:40]
+
+
+def test_printed_text_spans_are_the_normalised_ones():
+    """Highlighting finds the words in the printed text where that is exact
+    (see `search.highlight`): on random text full of characters that
+    normalise to others, to several, or combine with a neighbour, the spans
+    are the ones normalising the whole text gives."""
+    # (The package exports the function `highlight` under the module's name.)
+    marks = importlib.import_module("articles.search.highlight")
+
+    pool = list("交城县縣车間间业位的了，。、ＰＭ２．５pm2.5Pm…℃°c①½ﬁ ") + [
+        "e\u0301",
+        "É",
+        "é",
+        "\u0301",
+        "가",
+        "\u1100\u1161",
+        "ㄱㅏ",
+        "𝐏",
+        "\u3000",
+        "“",
+        '"',
+    ]
+    words = [
+        ["交城"],
+        ["县"],
+        ["pm2.5"],
+        ["2.5", "pm"],
+        ["5°c"],
+        ["é"],
+        ["fi"],
+        ["..."],
+    ]
+    words += [["가"], ["p"], ['"'], [" "], ["间业", "业位的"]]
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+        for ws in words:
+            ordered = sorted(set(ws), key=len, reverse=True)
+            assert marks._spans(text, ws) == marks._normalized_spans(text, ordered), (
+                text,
+                ws,
+            )
