@@ -131,12 +131,19 @@ class SearchBackend:
         v (slug), l (name), n."""
         raise NotImplementedError
 
-    def id_set(self, ids: list[int]) -> RawSQL:
-        """Ids as a subquery of one parameter, for `pk__in=`.  A list of
-        thousands of ids costs the driver more than the database: psycopg
-        splits the statement at each placeholder, and caches no statement
-        longer than 4 KiB."""
+    # Ids as a subquery of one parameter (`id_list`), for `pk__in=`.  A
+    # list of thousands of ids costs the driver more than the database:
+    # psycopg splits the statement at each placeholder, and caches no
+    # statement longer than 4 KiB.
+    id_set_sql = ""
+
+    def id_list(self, ids: list[int]) -> str:
+        """The one parameter of `id_set_sql` that stands for `ids`."""
         raise NotImplementedError
+
+    def id_set(self, ids: list[int]) -> RawSQL:
+        """Ids as a subquery (`id_set_sql`), for `pk__in=`."""
+        return RawSQL(self.id_set_sql, [self.id_list(ids)])
 
     # --- planning ------------------------------------------------------------------
 
