@@ -62,15 +62,14 @@ def search_page(
     return SearchPage(ids, count, estimate, facet_ids, sampled)
 
 
-def relevance(title: str, body: str, query: ParsedQuery) -> float:
+def relevance(title: list[int], body: list[int], body_length: int) -> float:
     """Term frequency with a bonus for the headline block, on normalised
-    text (as the index stores it)."""
-    score = 0.0
-    for term in query.terms:
-        score += 3 * title.count(term.text) + min(body.count(term.text), 20) / (
-            1 + len(body) / 2000
-        )
-    return score
+    text (as the index stores it): from each term's count in the headline
+    block and in the body."""
+    return sum(
+        3 * t + min(b, 20) / (1 + body_length / 2000)
+        for t, b in zip(title, body, strict=True)
+    )
 
 
 def _newest_ids(base, limit: int) -> list[int]:
@@ -126,22 +125,19 @@ def _listed_page(
     filtered archive); None when there are more than `cap`."""
     matched = backend().matching(query, base, per_article=by_article)
     rows = matched.order_by().values_list("pk", "pub_date")
-    with backend().filter_plan() if by_article else backend().index_plan():
-        rows = list(rows[: cap + 1] if cap else rows)
+    rows = backend().fetch(
+        rows[: cap + 1] if cap else rows, "filter" if by_article else "index"
+    )
     if cap and len(rows) > cap:
         return None
-    newest = [
-        pk
-        for pk, _ in sorted(
-            rows, key=lambda r: (r[1].toordinal() if r[1] else 0, r[0]), reverse=True
-        )
-    ]
+    days = {pk: day.toordinal() if day else 0 for pk, day in rows}
+    newest = sorted(days, key=lambda pk: (days[pk], pk), reverse=True)
     if sort == "newest":
         ordered = newest
     elif sort == "oldest":
         ordered = newest[::-1]
     elif len(newest) <= RANK_CAP:
-        ordered = _ranked(newest, query)
+        ordered = _ranked(newest, query, days)
     elif len(newest) > EXACT_CAP:  # a fallback's long list: by date
         ordered = newest
     else:
@@ -165,8 +161,7 @@ def _title_hit_ids(query, ids: list[int]) -> list[int]:
         kind=SearchChunk.Kind.TITLE,
         per_article=True,
     )
-    with backend().walk_plan():
-        return list(titled.values_list("pk", flat=True))
+    return [pk for (pk,) in backend().fetch(titled.values_list("pk"), "walk")]
 
 
 def _title_hits_newest(base, query, wanted: int, plan) -> list[int]:
@@ -203,8 +198,8 @@ def _title_hits_newest(base, query, wanted: int, plan) -> list[int]:
         kind=title,
         per_article=True,
     )
-    with backend().walk_plan():
-        return list(checked.order_by(*newest).values_list("pk", flat=True))
+    rows = backend().fetch(checked.order_by(*newest).values_list("pk"), "walk")
+    return [pk for (pk,) in rows]
 
 
 class _Plan:
@@ -216,12 +211,9 @@ class _Plan:
         self.in_base = 1.0  # share of articles that pass the filters
         self.base_total = self.total  # articles that pass them (estimated)
         if self.share is not None:
-            self.base_total = backend().estimate_count(base) or 0
-            if self.base_total < BASE_EXACT and base.query.where:
-                # A narrow filter (a village, a person) is counted: cheap
-                # through its index, and the estimate of it can be far off.
-                counted = base.order_by().values("pk")[: BASE_EXACT + 1].count()
-                self.base_total = counted
+            # A narrow filter (a village, a person) is counted: cheap
+            # through its index, and the estimate of it can be far off.
+            self.base_total = backend().filtered_total(base, exact_below=BASE_EXACT)
             self.in_base = min(1.0, self.base_total / self.total)
 
     @property
@@ -265,8 +257,8 @@ def _walked_page(base, query, sort: str, offset: int, size: int, plan) -> Search
         count, estimate = _walked_count(walked, plan, offset + len(ids))
         if estimate and count < EXACT_CAP * COUNT_MARGIN:
             # Few enough to count on the index (as a list would have).
-            with backend().index_plan():
-                count, estimate = backend().matching(query, base).count(), False
+            matched = backend().matching(query, base)
+            count, estimate = backend().count(matched, "index"), False
     else:
         count, estimate = backend().matching(query, base).count(), False
     sample = walked.ids[:FACET_WALK] if walked and walked.ids else None
@@ -315,24 +307,18 @@ def _walked_count(walked: "_Walked | None", plan, at_least: int) -> tuple[int, b
     return max(count, at_least), True
 
 
-def _ranked(ids: list[int], query) -> list[int]:
+def _ranked(ids: list[int], query, days: dict[int, int]) -> list[int]:
     """Headline-block hits first, then relevance on the normalised text the
-    index keeps, then newest."""
-    texts: dict[int, dict[str, str]] = {pk: {} for pk in ids}
-    days = {}
-    rows = SearchChunk.objects.filter(article_id__in=backend().id_set(ids)).values_list(
-        "article_id", "kind", "text", "article__pub_date"
-    )
-    for pk, kind, text, day in rows:
-        texts[pk][kind] = text
-        days[pk] = day
+    index keeps, then newest.  The database counts the terms in each text
+    (reading ~500 texts into Python to count them cost more than that)."""
+    counts = backend().term_counts(ids, [t.text for t in query.terms])
     keyed = []
     for pk in ids:
-        title = texts[pk].get(SearchChunk.Kind.TITLE, "")
-        body = texts[pk].get(SearchChunk.Kind.BODY, "")
-        day = days[pk].toordinal() if days.get(pk) else 0
-        hits = sum(1 for t in query.terms if t.text in title)
-        key = (-hits, -relevance(title, body, query), -day, -pk)
+        title, body, length = counts.get(pk, (None, None, 0))
+        title = title or [0] * len(query.terms)
+        body = body or [0] * len(query.terms)
+        hits = sum(1 for n in title if n)
+        key = (-hits, -relevance(title, body, length), -days[pk], -pk)
         keyed.append((key, pk))
     keyed.sort()
     return [pk for _, pk in keyed]

@@ -7,8 +7,9 @@ walks the archive in date order, and estimates (`estimated_share`,
 estimate, and then the planner goes by exact counts.  Each subclass holds
 all of its engine's SQL; this one holds none that is particular to one."""
 
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -85,12 +86,37 @@ class SearchBackend:
         `limit`, straight from the index: no join for the planner to
         misjudge (its statistics cover all rows, not the headline ones
         alone)."""
-        from django.db import connection
-
         ids = self.article_ids_sql(term, kind)
-        with self.index_plan(), connection.cursor() as cursor:
-            cursor.execute(f"{ids.sql} LIMIT %s", [*ids.params, limit])
-            return list(dict.fromkeys(row[0] for row in cursor.fetchall()))
+        rows = self.run(f"{ids.sql} LIMIT %s", [*ids.params, limit], "index")
+        return list(dict.fromkeys(row[0] for row in rows))
+
+    def term_counts(
+        self, ids: list[int], terms: list[str]
+    ) -> dict[int, tuple[list[int] | None, list[int] | None, int]]:
+        """For each article of `ids` with rows: how many times each term
+        occurs (not overlapping, as `str.count`) in its headline block and in
+        its body (None for a part it lacks), and its body's length."""
+        if not ids or not terms:
+            return {}
+        # Each occurrence removed shortens the text by the term's length.
+        counts = ", ".join(
+            "(length(text) - length(replace(text, %s, ''))) / %s" for _ in terms
+        )
+        params = [p for t in terms for p in (t, len(t))]
+        rows = self.run(
+            f"SELECT article_id, kind, length(text), {counts} "
+            f"FROM articles_searchchunk WHERE article_id IN ({self.id_set_sql})",
+            [*params, self.id_list(ids)],
+        )
+        out: dict[int, tuple] = {}
+        for pk, kind, length, *found in rows:
+            title, body, body_length = out.get(pk, (None, None, 0))
+            if kind == SearchChunk.Kind.TITLE:
+                title = found
+            else:
+                body, body_length = found, length
+            out[pk] = (title, body, body_length)
+        return out
 
     def some_matching(
         self, query: ParsedQuery, articles: QuerySet, *, limit: int
@@ -147,21 +173,23 @@ class SearchBackend:
 
     # --- planning ------------------------------------------------------------------
 
-    @contextmanager
-    def index_plan(self):
-        """Run the queries inside on the search index."""
-        yield
+    def run(self, sql: str, params, plan: str | None = None) -> list[tuple]:
+        """The rows of a statement, planned for `plan`: "index" (the search
+        index lists the matches), "filter" (the filters' own indexes give
+        the articles, each checked on its text) or "walk" (articles in date
+        order, each checked on its text); None: as the engine sees fit."""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
-    @contextmanager
-    def filter_plan(self):
-        """Run the queries inside from the filters' side: each article that
-        passes them is checked on its own text."""
-        yield
+    def fetch(self, queryset: QuerySet, plan: str | None = None) -> list:
+        """The rows of a `values_list` queryset of ids and dates, planned
+        for `plan` (see `run`)."""
+        return list(queryset)
 
-    @contextmanager
-    def walk_plan(self):
-        """Run the queries inside by walking articles in order."""
-        yield
+    def count(self, queryset: QuerySet, plan: str | None = None) -> int:
+        """How many rows `queryset` has, planned for `plan` (see `run`)."""
+        return queryset.count()
 
     def estimated_share(self, query: ParsedQuery) -> float | None:
         """The estimated share of articles holding every term; None without
@@ -175,6 +203,14 @@ class SearchBackend:
     def estimate_count(self, queryset: QuerySet) -> int | None:
         """The engine's row estimate for a query, without counting."""
         return None
+
+    def filtered_total(self, queryset: QuerySet, *, exact_below: int) -> int:
+        """How many rows `queryset` (filtered articles) has: the engine's
+        estimate, or counted (up to `exact_below`) when that is smaller."""
+        total = self.estimate_count(queryset) or 0
+        if total < exact_below:
+            total = queryset.order_by().values("pk")[:exact_below].count()
+        return total
 
     def table_estimate(self, model) -> int | None:
         """The engine's idea of how many rows a whole table holds."""

@@ -27,7 +27,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -78,28 +78,44 @@ def _text_checks(query: ParsedQuery, kind: str | None, outer: str) -> tuple[str,
     return " AND ".join(checks) or "TRUE", params
 
 
-@contextmanager
-def _planner_off(*methods: str):
-    """A transaction in which PostgreSQL's planner may not use `methods`.
-    Inside an outer transaction this is a savepoint, which does not end a
-    SET LOCAL: the settings are put back on the way out, or every later
-    statement of that transaction (a test's, a facet count) would be
-    planned without them."""
-    settings = [f"enable_{m}" for m in methods]
-    # Nor parallel workers: starting one takes longer (15–30 ms) than these
-    # statements run, and the lexeme function's cost (migration 0017)
-    # would otherwise make PostgreSQL plan one for a short list.
+# Plan types PostgreSQL may not use for a statement (see the backend's
+# `run`): "index", the GIN index lists; "filter", the filters' own indexes
+# give the articles, each checked on its text; "walk", articles in date
+# order, each checked on its text.
+_PLANS = {
+    "index": ("seqscan", "indexscan"),
+    "filter": ("seqscan", "hashjoin", "mergejoin"),
+    "walk": ("bitmapscan", "seqscan", "hashjoin", "mergejoin"),
+}
+
+
+def _run(sql: str, params, plan: str | None = None) -> list[tuple]:
+    """The rows of one statement, planned without the plan types `plan`
+    names — and without parallel workers: starting one takes longer (15–30
+    ms) than these statements run, and the lexeme function's cost
+    (migration 0017) would otherwise make PostgreSQL plan one for a short
+    list.  The settings go with the statement in one round trip (a query
+    string of several statements is one transaction, in which SET LOCAL
+    holds): a transaction and two more statements around it cost five
+    round trips, a millisecond or more a search on a busy machine.  Inside
+    a transaction they are put back after it, or every later statement of
+    that transaction (a test's, a facet count) would be planned without
+    them."""
+    if plan is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    settings = [f"enable_{m}" for m in _PLANS[plan]]
     settings.append("max_parallel_workers_per_gather")
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("; ".join(f"SET LOCAL {s} = 0" for s in settings))
-        yield
-        # (After an error the savepoint's rollback undoes them itself.)
-        cursor.execute("; ".join(f"SET LOCAL {s} TO DEFAULT" for s in settings))
-
-
-def _index_only():
-    """See `PostgresBackend.index_plan`."""
-    return _planner_off("seqscan", "indexscan")
+    before = [f"SET LOCAL {s} = 0" for s in settings]
+    after = []
+    if connection.in_atomic_block:
+        after = [f"SET LOCAL {s} TO DEFAULT" for s in settings]
+    with connection.cursor() as cursor:
+        cursor.execute("; ".join([*before, sql, *after]), params)
+        for _ in before:
+            cursor.nextset()
+        return cursor.fetchall()
 
 
 def drop_gin_indexes() -> list[str]:
@@ -147,6 +163,8 @@ class _LexemeStats:
     articles: int
     # tsquery → share counted on the index, kept as long as the statistics
     measured: dict[str, float] = field(default_factory=dict)
+    # filters' statement → articles passing them (`filtered_total`), likewise
+    totals: dict[tuple, int] = field(default_factory=dict)
 
 
 def _lexeme_stats() -> "_LexemeStats | None":
@@ -194,13 +212,12 @@ def _measured_share(stats: _LexemeStats, term: Term) -> float:
     them does) costs a hundred milliseconds."""
     tsquery = _tsquery(term)
     if tsquery not in stats.measured:
-        with _index_only(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM articles_searchchunk "
-                f"WHERE {LEXEMES} @@ %s::tsquery LIMIT %s) c",
-                [tsquery, MEASURE_CAP],
-            )
-            rows = cursor.fetchone()[0]
+        rows = _run(
+            "SELECT count(*) FROM (SELECT 1 FROM articles_searchchunk "
+            f"WHERE {LEXEMES} @@ %s::tsquery LIMIT %s) c",
+            [tsquery, MEASURE_CAP],
+            "index",
+        )[0][0]
         if len(stats.measured) >= 10_000:  # bounded, whatever the traffic
             stats.measured.clear()
         stats.measured[tsquery] = min(1.0, rows / stats.articles)
@@ -307,13 +324,11 @@ class PostgresBackend(SearchBackend):
             f"SELECT m.id FROM ({lead_ids.sql}) AS m(id) "
             f"WHERE m.id IN ({inner}) AND {checks} LIMIT %s"
         )
-        with self.index_plan(), connection.cursor() as cursor:
-            # An article's headline block and body may both match: twice the rows.
-            cursor.execute(
-                sql, [*lead_ids.params, *inner_params, *check_params, 2 * limit]
-            )
-            found = dict.fromkeys(row[0] for row in cursor.fetchall())
-        return list(found)[:limit]
+        # An article's headline block and body may both match: twice the rows.
+        rows = _run(
+            sql, [*lead_ids.params, *inner_params, *check_params, 2 * limit], "index"
+        )
+        return list(dict.fromkeys(row[0] for row in rows))[:limit]
 
     def walk(self, ordered, query, *, offset, size, bound, kind=None):
         """Found by reading each article's text in date order — no index:
@@ -325,15 +340,13 @@ class PostgresBackend(SearchBackend):
         # No ORDER BY outside: PostgreSQL does not see that the numbered
         # rows are still in date order and would sort all `bound` of them
         # before the first came out (130 ms for 5,000).  The rows come out
-        # in the inner order: under walk_plan the text check can only be a
+        # in the inner order: planned as a walk, the text check can only be a
         # nested loop, which keeps its outer side's order.
         sql = (
             "SELECT w.id, w.n FROM (SELECT i.id, row_number() OVER () AS n "
             f"FROM ({inner}) i) w WHERE {checks} LIMIT %s OFFSET %s"
         )
-        with self.walk_plan(), connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *check_params, size, offset])
-            rows = cursor.fetchall()
+        rows = _run(sql, [*params, *check_params, size, offset], "walk")
         ids = [row[0] for row in rows]
         if len(ids) == size:
             return ids, False, rows[-1][1]
@@ -367,31 +380,27 @@ class PostgresBackend(SearchBackend):
 
     # --- planning ------------------------------------------------------------------
 
-    @contextmanager
-    def index_plan(self):
+    def run(self, sql, params, plan=None):
         """PostgreSQL may misjudge what `newsroom_lexemes(text) @@ query`
         costs without the index (the lexemes of every row's text, computed)
         and filter every row instead of asking the GIN index: 150 ms for a
-        term that is nowhere, growing with the archive.  Inside this block it may use only bitmap
-        scans, which is what the GIN index offers (2 ms)."""
-        with _index_only():
-            yield
+        term that is nowhere, growing with the archive.  Planned for
+        "index" it may use only bitmap scans, which is what the GIN index
+        offers (2 ms).  For "filter", the filters' own indexes (bitmap
+        scans: the place list's GIN) give the articles; each is checked by
+        its rows' index, never a scan or hash of every search row.  For
+        "walk", a term in a large share of the archive: a page is found
+        after a few dozen checks of each article's own chunks, while the GIN
+        index would list every match first."""
+        return _run(sql, params, plan)
 
-    @contextmanager
-    def filter_plan(self):
-        """The filters' own indexes (bitmap scans: the place list's GIN)
-        give the articles; each is checked by its rows' index, never a scan
-        or hash of every search row."""
-        with _planner_off("seqscan", "hashjoin", "mergejoin"):
-            yield
+    def fetch(self, queryset, plan=None):
+        sql, params = queryset.query.sql_with_params()
+        return _run(sql, params, plan)
 
-    @contextmanager
-    def walk_plan(self):
-        """For a term in a large share of the archive, a page is found after
-        a few dozen checks of each article's own chunks, while the GIN index
-        would list every match first."""
-        with _planner_off("bitmapscan", "seqscan", "hashjoin", "mergejoin"):
-            yield
+    def count(self, queryset, plan=None):
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        return _run(f"SELECT count(*) FROM ({sql}) c", params, plan)[0][0]
 
     def estimated_share(self, query):
         """Terms taken as independent.  A term whose lexemes the statistics
@@ -423,6 +432,24 @@ class PostgresBackend(SearchBackend):
         if isinstance(plan, str):
             plan = json.loads(plan)
         return int(plan[0]["Plan"]["Plan Rows"])
+
+    def filtered_total(self, queryset, *, exact_below):
+        """Kept as long as the statistics (a few minutes), like the lexeme
+        shares: the planner's inputs, not the counts shown — a statement
+        and a round trip less a search (its EXPLAIN, or a count of a
+        village's articles)."""
+        stats = _lexeme_stats()
+        if stats is None:
+            return super().filtered_total(queryset, exact_below=exact_below)
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        key = (sql, tuple(params))
+        if key not in stats.totals:
+            if len(stats.totals) >= 10_000:  # bounded, whatever the traffic
+                stats.totals.clear()
+            stats.totals[key] = super().filtered_total(
+                queryset, exact_below=exact_below
+            )
+        return stats.totals[key]
 
     def table_estimate(self, model):
         with connection.cursor() as cursor:
