@@ -4,7 +4,7 @@ backend's estimates say is cheaper; ranking and the facets' sample follow
 from the plan.  No SQL of its own: every statement is the backend's."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
@@ -274,24 +274,35 @@ class _Walked:
 
     ids: list[int]
     read: int | None
+    titled: list[int] = field(default_factory=list)  # when asked for
 
 
-def _walk_to_count(base, query, needed: int, plan) -> "_Walked | None":
+def _walk_to_count(
+    base, query, needed: int, plan, titles: bool = False
+) -> "_Walked | None":
     """Walk newest first to COUNT_WALK matches (at least the `needed` the
     caller's page takes), reading at most COUNT_READ articles beyond what
-    those need; None when even the needed ones are too far."""
+    those need; None when even the needed ones are too far.  With
+    `titles`, the matches with every term in the headline block too."""
     wanted = max(needed, COUNT_WALK)
     bound = max(
         WALK_MIN,
         int(WALK_SLACK * max(needed, 1) / plan.hit_rate),
         min(COUNT_READ, int(wanted / plan.hit_rate)),
     )
-    ids, cut, read = backend().walk(
-        base.order_by("-pub_date", "-id"), query, offset=0, size=wanted, bound=bound
-    )
+    ordered = base.order_by("-pub_date", "-id")
+    titled = []
+    if titles:
+        ids, cut, read, titled = backend().walk_titled(
+            ordered, query, size=wanted, bound=bound
+        )
+    else:
+        ids, cut, read = backend().walk(
+            ordered, query, offset=0, size=wanted, bound=bound
+        )
     if cut and len(ids) < needed:
         return None
-    return _Walked(ids, read)
+    return _Walked(ids, read, titled)
 
 
 def _walked_count(walked: "_Walked | None", plan, at_least: int) -> tuple[int, bool]:
@@ -350,23 +361,41 @@ def _broad_page(base, query, sort, offset: int, size: int, plan):
     hit_rate = plan.hit_rate
     if sort == "oldest":
         return _walk(base, query, ("pub_date", "id"), offset, size, hit_rate)[0], None
+    newest = ("-pub_date", "-id")
+    walked = None
+    if plan.samples_by_walking:
+        # The count's and the facets' walk first, each match marked when
+        # every term is in its headline block: the newest headline hits
+        # are among the newest matches, so when there are enough of them
+        # there the page needs neither the headline index nor a walk of
+        # its own (two statements less for a common term).
+        walked = _walk_to_count(
+            base, query, offset + size, plan, titles=sort == "relevance"
+        )
+        if walked is None:
+            raise _WalkTooLong
     titled = []
     if sort == "relevance":
-        titled = _title_hits_newest(base, query, offset + size, plan)
+        if walked is not None and (
+            len(walked.titled) >= offset + size or walked.read is None
+        ):
+            titled = walked.titled
+        else:
+            titled = _title_hits_newest(base, query, offset + size, plan)
     if offset + size <= len(titled):
-        return titled[offset : offset + size], None
+        return titled[offset : offset + size], walked
     head = titled[offset:]
     skip, need = max(0, offset - len(titled)), size - len(head)
-    newest = ("-pub_date", "-id")
-    if not plan.samples_by_walking:
+    if walked is None:
         rest = base.exclude(pk__in=backend().id_set(titled)) if titled else base
         return head + _walk(rest, query, newest, skip, need, hit_rate)[0], None
     # The newest matches hold the rest of the page once the headline hits
-    # among them are set aside; walking on to the count's sample in the same
-    # statement saves walking the newest articles a second time.
-    walked = _walk_to_count(base, query, len(titled) + skip + need, plan)
-    if walked is None:
-        raise _WalkTooLong
+    # among them are set aside.
     first = set(titled)
     rest = [pk for pk in walked.ids if pk not in first]
+    if len(rest) < skip + need and walked.read is not None:
+        walked = _walk_to_count(base, query, len(titled) + skip + need, plan)
+        if walked is None:
+            raise _WalkTooLong
+        rest = [pk for pk in walked.ids if pk not in first]
     return head + rest[skip : skip + need], walked

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from ...models import SearchChunk
+from ...models import Article, SearchChunk
 from ..query import ParsedQuery, Term
 
 
@@ -145,6 +145,24 @@ class SearchBackend:
         Here: one indexed query, never cut."""
         ids = self.matching(query, ordered, kind=kind).values_list("pk", flat=True)
         return list(ids[offset : offset + size]), False, None
+
+    def walk_titled(
+        self, ordered: QuerySet, query: ParsedQuery, *, size: int, bound: int
+    ) -> tuple[list[int], bool, int | None, list[int]]:
+        """`walk` from the first match, and of its matches those with every
+        term in the headline block, in the same order.  Here: a second
+        statement checks the headline blocks of the matches found."""
+        ids, cut, read = self.walk(ordered, query, offset=0, size=size, bound=bound)
+        if not ids:
+            return ids, cut, read, []
+        titled = self.matching(
+            ParsedQuery(terms=query.terms),
+            Article.objects.filter(pk__in=self.id_set(ids)),
+            kind=SearchChunk.Kind.TITLE,
+            per_article=True,
+        )
+        found = {pk for (pk,) in self.fetch(titled.values_list("pk"), "walk")}
+        return ids, cut, read, [pk for pk in ids if pk in found]
 
     def in_place(self, articles: QuerySet, place_id: int) -> QuerySet:
         """The articles whose `search_places` holds `place_id`."""

@@ -31,7 +31,7 @@ from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
-from ...models import Article
+from ...models import Article, SearchChunk
 from ..query import ParsedQuery, Term
 from .base import SearchBackend
 
@@ -335,24 +335,51 @@ class PostgresBackend(SearchBackend):
         for a term in a good share of the archive a page is found after a
         few hundred articles.  Each walked article is numbered as it is
         read, so the last match's number says how many were read."""
-        inner, params = ordered.values("id")[:bound].query.sql_with_params()
+        rows, cut = self._walk(ordered, query, offset + size, bound, kind, False)
+        ids = [row[0] for row in rows[offset:]]
+        if len(ids) == size:
+            return ids, False, rows[-1][1]
+        return ids, cut, bound if cut else None
+
+    def walk_titled(self, ordered, query, *, size, bound):
+        """In the same statement: each match's headline block is checked
+        for every term only once it is found to match."""
+        rows, cut = self._walk(ordered, query, size, bound, None, True)
+        ids = [row[0] for row in rows]
+        titled = [row[0] for row in rows if row[2]]
+        if len(ids) == size:
+            return ids, False, rows[-1][1], titled
+        return ids, cut, bound if cut else None, titled
+
+    def _walk(self, ordered, query, size, bound, kind, titles):
+        """Up to `size` matches (id, number read, [every term in the
+        headline block]) among the first `bound` articles of `ordered`, and
+        whether there were more articles than `bound`."""
+        # One article past `bound`, never checked, comes out after the
+        # matches when there is one and they are fewer than `size`: whether
+        # the walk was cut, without asking in a statement of its own.
+        inner, params = ordered.values("id")[: bound + 1].query.sql_with_params()
         checks, check_params = _text_checks(query, kind, "w")
+        title_sql, title_params = "", []
+        if titles:
+            sql, title_params = _text_checks(
+                ParsedQuery(terms=query.terms), SearchChunk.Kind.TITLE, "w"
+            )
+            title_sql = f", {sql}"
         # No ORDER BY outside: PostgreSQL does not see that the numbered
         # rows are still in date order and would sort all `bound` of them
         # before the first came out (130 ms for 5,000).  The rows come out
         # in the inner order: planned as a walk, the text check can only be a
         # nested loop, which keeps its outer side's order.
         sql = (
-            "SELECT w.id, w.n FROM (SELECT i.id, row_number() OVER () AS n "
-            f"FROM ({inner}) i) w WHERE {checks} LIMIT %s OFFSET %s"
+            f"SELECT w.id, w.n{title_sql} FROM (SELECT i.id, row_number() OVER () "
+            f"AS n FROM ({inner}) i) w WHERE w.n > %s OR ({checks}) LIMIT %s"
         )
-        rows = _run(sql, [*params, *check_params, size, offset], "walk")
-        ids = [row[0] for row in rows]
-        if len(ids) == size:
-            return ids, False, rows[-1][1]
-        # Short: either the matches ran out, or the walk stopped at `bound`.
-        cut = ordered.order_by()[bound : bound + 1].exists()
-        return ids, cut, bound if cut else None
+        rows = _run(sql, [*title_params, *params, bound, *check_params, size], "walk")
+        cut = bool(rows) and rows[-1][1] > bound
+        if cut:
+            rows.pop()
+        return rows, cut
 
     def in_place(self, articles, place_id):
         # jsonb containment, read from the row a walk reads anyway; a GIN
@@ -442,7 +469,9 @@ class PostgresBackend(SearchBackend):
         if stats is None:
             return super().filtered_total(queryset, exact_below=exact_below)
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
-        key = (sql, tuple(params))
+        # By repr: a JSON parameter (the place filter's) is a new wrapper
+        # object each time, equal to none before it.
+        key = (sql, tuple(repr(p) for p in params))
         if key not in stats.totals:
             if len(stats.totals) >= 10_000:  # bounded, whatever the traffic
                 stats.totals.clear()
