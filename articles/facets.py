@@ -14,6 +14,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import CharField, Count, F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.http import Http404
 from taggit.models import TaggedItem
@@ -115,8 +116,13 @@ def _place_counts_sql(ids) -> tuple[str, list]:
     """The place facet, rolled up as the place filter is: a place counts
     each article named with it or with any confirmed place under it, once —
     read from each article's own copy of those places (`search_places`),
-    which is what the filter reads."""
-    ids_sql, ids_params = ids.query.sql_with_params()
+    which is what the filter reads.  `ids` as given (the id list's
+    subquery): through `Article.objects.filter(pk__in=ids)` each article
+    was looked up twice and the ids sorted by date first."""
+    if isinstance(ids, RawSQL):
+        ids_sql, ids_params = ids.sql, ids.params
+    else:
+        ids_sql, ids_params = ids.query.sql_with_params()
     return search.backend().place_counts_sql(ids_sql, FACET_TOP), list(ids_params)
 
 
@@ -141,7 +147,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "place",
         "地点",
         filter=_by_method(_filter_place),
-        counts_sql=lambda s: _place_counts_sql(s.articles.values("pk")),
+        counts_sql=lambda s: _place_counts_sql(s.ids),
     ),
     Dimension(
         "person",
