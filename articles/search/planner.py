@@ -125,8 +125,14 @@ def _listed_page(
     filtered archive); None when there are more than `cap`."""
     matched = backend().matching(query, base, per_article=by_article)
     rows = matched.order_by().values_list("pk", "pub_date")
-    rows = backend().fetch(
-        rows[: cap + 1] if cap else rows, "filter" if by_article else "index"
+    # A relevance page of few matches is ranked on each one's term counts,
+    # which come with the list.
+    terms = [t.text for t in query.terms] if sort == "relevance" else []
+    rows, counts = backend().fetch_counted(
+        rows[: cap + 1] if cap else rows,
+        "filter" if by_article else "index",
+        terms,
+        RANK_CAP,
     )
     if cap and len(rows) > cap:
         return None
@@ -136,10 +142,10 @@ def _listed_page(
         ordered = newest
     elif sort == "oldest":
         ordered = newest[::-1]
-    elif len(newest) <= RANK_CAP:
-        ordered = _ranked(newest, query, days)
-    elif len(newest) > EXACT_CAP:  # a fallback's long list: by date
-        ordered = newest
+    elif counts is not None:
+        ordered = _ranked(newest, query, days, counts)
+    elif len(newest) > EXACT_CAP or not query.terms:
+        ordered = newest  # a fallback's long list, or nothing to rank by
     else:
         # Too many to score on their text: headline-block hits first.
         titled = set(_title_hit_ids(query, newest))
@@ -318,11 +324,11 @@ def _walked_count(walked: "_Walked | None", plan, at_least: int) -> tuple[int, b
     return max(count, at_least), True
 
 
-def _ranked(ids: list[int], query, days: dict[int, int]) -> list[int]:
+def _ranked(ids: list[int], query, days: dict[int, int], counts) -> list[int]:
     """Headline-block hits first, then relevance on the normalised text the
     index keeps, then newest.  The database counts the terms in each text
-    (reading ~500 texts into Python to count them cost more than that)."""
-    counts = backend().term_counts(ids, [t.text for t in query.terms])
+    (`counts`, as `backend().term_counts` gives them): reading ~500 texts
+    into Python to count them cost more than that."""
     keyed = []
     for pk in ids:
         title, body, length = counts.get(pk, (None, None, 0))

@@ -17,6 +17,29 @@ from ...models import Article, SearchChunk
 from ..query import ParsedQuery, Term
 
 
+def count_columns(terms: list[str], alias: str) -> tuple[str, list]:
+    """SQL columns counting each term in the row `alias`'s text: each
+    occurrence removed shortens the text by the term's length."""
+    sql = ", ".join(
+        f"(length({alias}.text) - length(replace({alias}.text, %s, ''))) / %s"
+        for _ in terms
+    )
+    return sql, [p for t in terms for p in (t, len(t))]
+
+
+def grouped_counts(rows) -> dict[int, tuple]:
+    """(article id, kind, length, *counts) rows → `term_counts`."""
+    out: dict[int, tuple] = {}
+    for pk, kind, length, *found in rows:
+        title, body, body_length = out.get(pk, (None, None, 0))
+        if kind == SearchChunk.Kind.TITLE:
+            title = found
+        else:
+            body, body_length = found, length
+        out[pk] = (title, body, body_length)
+    return out
+
+
 class SearchBackend:
     # Is a walk one indexed query (so sampling the newest matches is cheap
     # however broad the term)?  True where the index lists matches cheaply.
@@ -90,33 +113,29 @@ class SearchBackend:
         rows = self.run(f"{ids.sql} LIMIT %s", [*ids.params, limit], "index")
         return list(dict.fromkeys(row[0] for row in rows))
 
-    def term_counts(
-        self, ids: list[int], terms: list[str]
-    ) -> dict[int, tuple[list[int] | None, list[int] | None, int]]:
+    def term_counts(self, ids: list[int], terms: list[str]) -> dict[int, tuple]:
         """For each article of `ids` with rows: how many times each term
         occurs (not overlapping, as `str.count`) in its headline block and in
         its body (None for a part it lacks), and its body's length."""
         if not ids or not terms:
             return {}
-        # Each occurrence removed shortens the text by the term's length.
-        counts = ", ".join(
-            "(length(text) - length(replace(text, %s, ''))) / %s" for _ in terms
-        )
-        params = [p for t in terms for p in (t, len(t))]
+        counts, params = count_columns(terms, "c")
         rows = self.run(
-            f"SELECT article_id, kind, length(text), {counts} "
-            f"FROM articles_searchchunk WHERE article_id IN ({self.id_set_sql})",
+            f"SELECT c.article_id, c.kind, length(c.text), {counts} FROM "
+            f"articles_searchchunk c WHERE c.article_id IN ({self.id_set_sql})",
             [*params, self.id_list(ids)],
         )
-        out: dict[int, tuple] = {}
-        for pk, kind, length, *found in rows:
-            title, body, body_length = out.get(pk, (None, None, 0))
-            if kind == SearchChunk.Kind.TITLE:
-                title = found
-            else:
-                body, body_length = found, length
-            out[pk] = (title, body, body_length)
-        return out
+        return grouped_counts(rows)
+
+    def fetch_counted(
+        self, queryset: QuerySet, plan: str | None, terms: list[str], limit: int
+    ) -> tuple[list, dict[int, tuple] | None]:
+        """`fetch` of (id, date) rows, and when they are no more than
+        `limit`, each one's `term_counts`."""
+        rows = self.fetch(queryset, plan)
+        if not terms or len(rows) > limit:
+            return rows, None
+        return rows, self.term_counts([pk for pk, _ in rows], terms)
 
     def some_matching(
         self, query: ParsedQuery, articles: QuerySet, *, limit: int
