@@ -17,6 +17,7 @@ is `...` for `pm2.5`, never for `交城`), or one that combines with its
 neighbours (combining marks, conjoining jamo): then the text is normalised
 as before."""
 
+import bisect
 import html
 import re
 import unicodedata
@@ -97,9 +98,11 @@ def _class(chars: str) -> str:
 
 @lru_cache(maxsize=256)
 def _printed(words: tuple[str, ...]):
-    """For each word, the pattern of its printed forms; and the pattern of
-    characters in whose presence those patterns are not exact (None: the
-    words have a character above the Basic Multilingual Plane)."""
+    """For each word, the pattern of its printed forms; the pattern of the
+    characters whose normalisation is several characters sharing one with
+    the words (`…` for `pm2.5`); and of those in whose presence the
+    patterns are not exact.  None: the words have a character above the
+    Basic Multilingual Plane."""
     single, several, combining = _forms()
     if any(ord(c) > 0xFFFF for w in words for c in w):
         return None
@@ -109,8 +112,19 @@ def _printed(words: tuple[str, ...]):
         )
         for w in words
     ]
-    unsafe = combining + "".join(several.get(c, "") for w in words for c in set(w))
-    return patterns, re.compile(_class(unsafe) + "|[\U00010000-\U0010ffff]")
+    expanding = "".join(
+        sorted({x for w in words for c in w for x in several.get(c, "")})
+    )
+    return (
+        patterns,
+        re.compile(_class(expanding)) if expanding else None,
+        re.compile(_class(combining) + "|[\U00010000-\U0010ffff]"),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _expansion(char: str) -> str:
+    return fold(unicodedata.normalize("NFKC", char).lower())
 
 
 def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
@@ -120,9 +134,12 @@ def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
         return []
     ordered = sorted({w for w in words if w}, key=len, reverse=True)
     printed = _printed(tuple(ordered))
-    if printed is not None and not printed[1].search(text):
-        return _printed_spans(text, printed[0])
-    return _normalized_spans(text, ordered)
+    if printed is None or printed[2].search(text):
+        return _normalized_spans(text, ordered)
+    patterns, expanding, _ = printed
+    if expanding is None or not expanding.search(text):
+        return _printed_spans(text, patterns)
+    return _expanded_spans(text, patterns, expanding)
 
 
 def _printed_spans(text: str, patterns) -> list[tuple[int, int]]:
@@ -135,6 +152,44 @@ def _printed_spans(text: str, patterns) -> list[tuple[int, int]]:
             if not any(s < e2 and s2 < e for s2, e2 in spans):
                 spans.append((s, e))
             found = pattern.search(text, s + 1)
+    return sorted(spans)
+
+
+def _expanded_spans(text: str, patterns, expanding) -> list[tuple[int, int]]:
+    """`_printed_spans` in the printed text with only the characters that
+    normalise to several of the words' characters replaced by what they
+    normalise to (`…` → `...`), the spans mapped back to the printed text:
+    a match in or over such a character marks all of it."""
+    parts, starts, printed_at, shifts = [], [], [], []
+    last = shift = 0
+    for found in expanding.finditer(text):
+        at = found.start()
+        expanded = _expansion(found.group())
+        parts += [text[last:at], expanded]
+        starts.append(at + shift)
+        printed_at.append(at)
+        shift += len(expanded) - 1
+        shifts.append(shift)
+        last = at + 1
+    parts.append(text[last:])
+
+    def printed(i: int) -> int:
+        k = bisect.bisect_right(starts, i) - 1
+        if k < 0:
+            return i
+        if i < starts[k] + shifts[k] - (shifts[k - 1] if k else 0) + 1:
+            return printed_at[k]
+        return i - shifts[k]
+
+    expanded_text = "".join(parts)
+    spans: list[tuple[int, int]] = []
+    for pattern in patterns:
+        found = pattern.search(expanded_text)
+        while found:
+            s, e = printed(found.start()), printed(found.end() - 1) + 1
+            if not any(s < e2 and s2 < e for s2, e2 in spans):
+                spans.append((s, e))
+            found = pattern.search(expanded_text, found.start() + 1)
     return sorted(spans)
 
 
