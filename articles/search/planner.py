@@ -197,6 +197,8 @@ def _title_hits_newest(base, query, wanted: int, plan) -> list[int]:
             return _walk(base, query, newest, 0, wanted, rate, kind=title)[0]
         except _WalkTooLong:
             return []
+    if not fewest:
+        return []
     # The listed term is in each candidate's headline block already.
     checked = backend().matching(
         query.without(listed),
@@ -229,9 +231,13 @@ class _Plan:
 
     @property
     def samples_by_walking(self) -> bool:
-        """Is the facets' sample (the newest matches) cheaper walked to than
-        listed?  Always without statistics: SQLite's walk is an index query."""
-        return backend().walks_by_index or self.walk_beats_index(FACET_WALK)
+        """Are the count's and the facets' matches (the newest) walked to?
+        With statistics, always: the count of a walked page is its walk's
+        hit rate, so the page is taken from that walk rather than from one
+        of its own over the same newest articles (PM2.5 at 1,000,000: a
+        7 ms walk less).  Without them, where the walk is an index query
+        (SQLite)."""
+        return backend().walks_by_index or self.share is not None
 
     @property
     def checks_each_article(self) -> bool:
@@ -291,24 +297,29 @@ def _walk_to_count(
     those need; None when even the needed ones are too far.  With
     `titles`, the matches with every term in the headline block too."""
     wanted = max(needed, COUNT_WALK)
-    bound = max(
-        WALK_MIN,
-        int(WALK_SLACK * max(needed, 1) / plan.hit_rate),
-        min(COUNT_READ, int(wanted / plan.hit_rate)),
-    )
+    count_bound = max(WALK_MIN, min(COUNT_READ, int(wanted / plan.hit_rate)))
+    page_bound = int(WALK_SLACK * max(needed, 1) / plan.hit_rate)
+    # The count reads `count_bound` articles at most; the page's matches,
+    # when the statistics expect them there, are taken from the same walk
+    # (PM2.5 at 1,000,000: 5,000 articles read, not the page's 8,000), and
+    # only if they are not is the walk made again as far as the page needs.
+    bounds = [count_bound] if needed / plan.hit_rate <= count_bound else []
+    if page_bound > count_bound:
+        bounds.append(page_bound)
     ordered = base.order_by("-pub_date", "-id")
-    titled = []
-    if titles:
-        ids, cut, read, titled = backend().walk_titled(
-            ordered, query, size=wanted, bound=bound
-        )
-    else:
-        ids, cut, read = backend().walk(
-            ordered, query, offset=0, size=wanted, bound=bound
-        )
-    if cut and len(ids) < needed:
-        return None
-    return _Walked(ids, read, titled)
+    for bound in bounds or [count_bound]:
+        titled = []
+        if titles:
+            ids, cut, read, titled = backend().walk_titled(
+                ordered, query, size=wanted, bound=bound
+            )
+        else:
+            ids, cut, read = backend().walk(
+                ordered, query, offset=0, size=wanted, bound=bound
+            )
+        if not (cut and len(ids) < needed):
+            return _Walked(ids, read, titled)
+    return None
 
 
 def _walked_count(walked: "_Walked | None", plan, at_least: int) -> tuple[int, bool]:
