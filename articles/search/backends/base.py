@@ -137,6 +137,18 @@ class SearchBackend:
             return rows, None
         return rows, self.term_counts([pk for pk, _ in rows], terms)
 
+    def among(self, articles: QuerySet, ids: list[int]) -> QuerySet:
+        """`articles` with one of these ids (for `run`'s "ids" plan)."""
+        return articles.filter(pk__in=self.id_set(ids))
+
+    def candidates(
+        self, query: ParsedQuery, *, limit: int
+    ) -> tuple[Term, list[int]] | None:
+        """The query's rarest term and the ids of the articles (any status)
+        holding it, when there are no more than `limit`; None where the
+        engine cannot tell which term is rarest, or there are more."""
+        return None
+
     def some_matching(
         self, query: ParsedQuery, articles: QuerySet, *, limit: int
     ) -> list[int]:
@@ -213,8 +225,10 @@ class SearchBackend:
     def run(self, sql: str, params, plan: str | None = None) -> list[tuple]:
         """The rows of a statement, planned for `plan`: "index" (the search
         index lists the matches), "filter" (the filters' own indexes give
-        the articles, each checked on its text) or "walk" (articles in date
-        order, each checked on its text); None: as the engine sees fit."""
+        the articles, each checked on its text), "walk" (articles in date
+        order, each checked on its text) or "ids" (articles of a list of
+        ids, `among`, each looked up by key); None: as the engine sees
+        fit."""
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
