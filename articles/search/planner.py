@@ -182,7 +182,7 @@ def _title_hit_ids(query, ids: list[int]) -> list[int]:
 
 
 def _title_hits_newest(base, query, wanted: int, plan) -> list[int]:
-    """The newest matches (at least `wanted`, when there are) with every
+    """The newest `wanted` matches (all, when there are fewer) with every
     term in the headline block.  A term found in few headlines gives the
     candidates straight from the headline index; when every term is in
     many, walking the archive finds them sooner.  (If even that walk runs
@@ -210,15 +210,18 @@ def _title_hits_newest(base, query, wanted: int, plan) -> list[int]:
             return []
     if not fewest:
         return []
-    # The listed term is in each candidate's headline block already.
+    # The listed term is in each candidate's headline block already.  The
+    # newest first, in date order, each looked for in the list, stopping at
+    # `wanted` (rather than every candidate looked up and sorted: 20 → 2 ms
+    # for the 4,478 headlines holding `县` at 1,000,000).
     checked = backend().matching(
         query.without(listed),
-        base.filter(pk__in=backend().id_set(fewest)),
+        backend().among(base, fewest),
         kind=title,
         per_article=True,
     )
-    rows = backend().fetch(checked.order_by(*newest).values_list("pk"), "walk")
-    return [pk for (pk,) in rows]
+    rows = checked.order_by(*newest).values_list("pk")[:wanted]
+    return [pk for (pk,) in backend().fetch(rows, "walk")]
 
 
 class _Plan:

@@ -391,15 +391,18 @@ class PostgresBackend(SearchBackend):
 
     def place_counts_sql(self, ids_sql, limit):
         # Each article's own list (ids are distinct in it): no walk up the
-        # place tree.  Counted by id first, then each place counted read
-        # once by key, rather than once per article naming it (500
-        # articles: 9.3 → 5.4 ms).
+        # place tree.  Counted by place id, commonest first; each place is
+        # then looked up only until the list is full (the incremental sort
+        # needs only the top counts' names): 14 look-ups rather than one
+        # per place named (544 for 100 articles; 2.9 → 1.1 ms at
+        # 1,000,000 articles).
         return (
             "SELECT p.slug AS v, p.name AS l, c.n FROM ("
             "SELECT e.value::bigint AS id, COUNT(*) AS n FROM articles_article a "
             "CROSS JOIN LATERAL jsonb_array_elements(a.search_places) e "
-            f"WHERE a.id IN ({ids_sql}) GROUP BY 1) c "
-            "JOIN articles_place p ON p.id = c.id AND p.is_confirmed "
+            f"WHERE a.id IN ({ids_sql}) GROUP BY 1 ORDER BY 2 DESC) c "
+            "CROSS JOIN LATERAL (SELECT p.slug, p.name FROM articles_place p "
+            "WHERE p.id = c.id AND p.is_confirmed) p "
             f"ORDER BY c.n DESC, p.name LIMIT {int(limit)}"
         )
 
