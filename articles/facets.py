@@ -59,7 +59,9 @@ class Dimension:
     rows: Callable[[Scope], QuerySet] | None = None
     # … or, where a queryset cannot say it, the counted rows (v, l, n) as SQL.
     counts_sql: Callable[[Scope], tuple[str, list]] | None = None
-    counted: str = "pk"  # counted per value, distinct when not "pk"
+    # Counted per value: every row (`*`: the rows' own indexes can answer,
+    # no table read), or this column's distinct values.
+    counted: str = "*"
     # Dates list every value in calendar order, labelled by this pattern;
     # the rest their FACET_TOP commonest.
     date_label: str = ""
@@ -290,7 +292,7 @@ def _union(shown, ids) -> tuple[str, list]:
             sql, part_params = dim.counts_sql(scope)
         else:
             rows = dim.rows(scope).annotate(
-                n=Count(dim.counted, distinct=dim.counted != "pk")
+                n=Count(dim.counted, distinct=dim.counted != "*")
             )
             if not dim.date_label:
                 rows = rows.order_by("-n", "l")[:FACET_TOP]

