@@ -237,6 +237,9 @@ class _Plan:
             # through its index, and the estimate of it can be far off.
             self.base_total = backend().filtered_total(base, exact_below=BASE_EXACT)
             self.in_base = min(1.0, self.base_total / self.total)
+        # What an earlier count's walk of this query over these filters
+        # found (matches, articles read), while the statistics are kept.
+        self.rate = backend().remembered_walk(query, base)
 
     @property
     def hit_rate(self) -> float:
@@ -280,6 +283,8 @@ def _walked_page(base, query, sort: str, offset: int, size: int, plan) -> Search
     if walked is None and plan.share is not None:
         walked = _walk_to_count(base, query, 0, plan)
     if plan.share is not None:
+        if walked is not None and walked.counts and walked.read is not None:
+            backend().remember_walk(query, base, len(walked.ids), walked.read)
         count, estimate = _walked_count(walked, plan, offset + len(ids))
         if estimate and count < EXACT_CAP * COUNT_MARGIN:
             # Few enough to count on the index (as a list would have).
@@ -301,6 +306,7 @@ class _Walked:
     ids: list[int]
     read: int | None
     titled: list[int] = field(default_factory=list)  # when asked for
+    counts: bool = True  # walked far enough for the count's hit rate
 
 
 def _walk_to_count(
@@ -310,7 +316,11 @@ def _walk_to_count(
     caller's page takes), reading at most COUNT_READ articles beyond what
     those need; None when even the needed ones are too far.  With
     `titles`, the matches with every term in the headline block too."""
-    wanted = max(needed, COUNT_WALK)
+    # The count's hit rate, when an earlier walk of the same search gave it,
+    # needs no walk of its own: then only the page's and the facets'
+    # matches are walked to.
+    counts = plan.rate is None
+    wanted = max(needed, COUNT_WALK if counts else FACET_WALK)
     count_bound = max(WALK_MIN, min(COUNT_READ, int(wanted / plan.hit_rate)))
     page_bound = int(WALK_SLACK * max(needed, 1) / plan.hit_rate)
     # The count reads `count_bound` articles at most; the page's matches,
@@ -332,17 +342,21 @@ def _walk_to_count(
                 ordered, query, offset=0, size=wanted, bound=bound
             )
         if not (cut and len(ids) < needed):
-            return _Walked(ids, read, titled)
+            return _Walked(ids, read, titled, counts)
     return None
 
 
 def _walked_count(walked: "_Walked | None", plan, at_least: int) -> tuple[int, bool]:
     """The count of a broad search: exact when the walk read every article
-    there is; else its hit rate times the articles that pass the filters
-    (the engine's estimate of them); the statistics' guess without a walk."""
+    there is; else its hit rate (or the remembered one of an earlier count's
+    walk) times the articles that pass the filters (the engine's estimate
+    of them); the statistics' guess without a walk."""
     if walked is not None and walked.read is None:
         return max(len(walked.ids), at_least), False
-    if walked is not None and walked.ids:
+    if walked is not None and not walked.counts:
+        matches, read = plan.rate
+        count = round(matches / read * plan.base_total)
+    elif walked is not None and walked.ids:
         count = round(len(walked.ids) / walked.read * plan.base_total)
     else:
         count = round(plan.share * plan.in_base * plan.total)

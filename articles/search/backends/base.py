@@ -262,6 +262,18 @@ class SearchBackend:
             total = queryset.order_by().values("pk")[:exact_below].count()
         return total
 
+    def remembered_walk(
+        self, query: ParsedQuery, queryset: QuerySet
+    ) -> tuple[int, int] | None:
+        """(matches, articles read) of an earlier count's walk of `query`
+        over `queryset`, while the engine's statistics are kept; None."""
+        return None
+
+    def remember_walk(
+        self, query: ParsedQuery, queryset: QuerySet, matches: int, read: int
+    ) -> None:
+        """Keep what a count's walk found (see `remembered_walk`)."""
+
     def table_estimate(self, model) -> int | None:
         """The engine's idea of how many rows a whole table holds."""
         return None

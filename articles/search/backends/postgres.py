@@ -167,6 +167,8 @@ class _LexemeStats:
     measured: dict[str, float] = field(default_factory=dict)
     # filters' statement → articles passing them (`filtered_total`), likewise
     totals: dict[tuple, int] = field(default_factory=dict)
+    # (query, filters' statement) → a count's walk: (matches, articles read)
+    walks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
 
 
 def _lexeme_stats() -> "_LexemeStats | None":
@@ -224,6 +226,18 @@ def _measured_share(stats: _LexemeStats, term: Term) -> float:
             stats.measured.clear()
         stats.measured[tsquery] = min(1.0, rows / stats.articles)
     return stats.measured[tsquery]
+
+
+def _filters_key(queryset) -> tuple:
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    # By repr: a JSON parameter (the place filter's) is a new wrapper
+    # object each time, equal to none before it.
+    return (sql, tuple(repr(p) for p in params))
+
+
+def _walk_key(query: ParsedQuery, queryset) -> tuple:
+    terms = tuple(t.text for t in query.terms), tuple(t.text for t in query.excluded)
+    return (terms, _filters_key(queryset))
 
 
 def _by_first(pairs) -> dict[str, list[float]]:
@@ -525,6 +539,27 @@ class PostgresBackend(SearchBackend):
             plan = json.loads(plan)
         return int(plan[0]["Plan"]["Plan Rows"])
 
+    def remembered_walk(self, query, queryset):
+        """Kept as long as the statistics (a few minutes), like the shares
+        and totals: the estimate of a broad search's count is its walk's hit
+        rate over 400 matches — up to 5,000 articles read, 40 ms at
+        1,000,000 articles for a term in 3–7% of them — and the same
+        search again (the next page, a reader coming back) reads only as
+        far as its page and its facets need.  Its count is the same
+        estimate each time, within the same error."""
+        stats = _lexeme_stats()
+        if stats is None:
+            return None
+        return stats.walks.get(_walk_key(query, queryset))
+
+    def remember_walk(self, query, queryset, matches, read):
+        stats = _lexeme_stats()
+        if stats is None:
+            return
+        if len(stats.walks) >= 10_000:  # bounded, whatever the traffic
+            stats.walks.clear()
+        stats.walks[_walk_key(query, queryset)] = (matches, read)
+
     def filtered_total(self, queryset, *, exact_below):
         """Kept as long as the statistics (a few minutes), like the lexeme
         shares: the planner's inputs, not the counts shown — a statement
@@ -533,10 +568,7 @@ class PostgresBackend(SearchBackend):
         stats = _lexeme_stats()
         if stats is None:
             return super().filtered_total(queryset, exact_below=exact_below)
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
-        # By repr: a JSON parameter (the place filter's) is a new wrapper
-        # object each time, equal to none before it.
-        key = (sql, tuple(repr(p) for p in params))
+        key = _filters_key(queryset)
         if key not in stats.totals:
             if len(stats.totals) >= 10_000:  # bounded, whatever the traffic
                 stats.totals.clear()
