@@ -104,7 +104,9 @@ def _search_page(base, query, sort: str, offset: int, size: int) -> SearchPage:
         except _WalkTooLong:
             return _listed_page(base, query, sort, offset, size, cap=None)
     if plan.checks_each_article:
-        return _listed_page(base, query, sort, offset, size, cap=None, by_article=True)
+        return _listed_page(
+            base, query, sort, offset, size, cap=None, by_article=True, plan=plan
+        )
     page = _listed_page(base, query, sort, offset, size, cap=EXACT_CAP, plan=plan)
     if page is not None:
         return page
@@ -142,9 +144,15 @@ def _listed_page(
     # A relevance page of few matches is ranked on each one's term counts,
     # which come with the list.
     terms = [t.text for t in query.terms] if sort == "relevance" else []
-    rows, counts = backend().fetch_counted(
-        rows[: cap + 1] if cap else rows, how, terms, RANK_CAP
-    )
+    if by_article and terms and plan and plan.base_total <= 2 * RANK_CAP:
+        # A small filtered archive: each article's texts read once for both
+        # whether it matches and its counts (a term counted is a term found).
+        rows, counts = backend().scan_counted(base, query)
+        counts = counts if len(rows) <= RANK_CAP else None
+    else:
+        rows, counts = backend().fetch_counted(
+            rows[: cap + 1] if cap else rows, how, terms, RANK_CAP
+        )
     if cap and len(rows) > cap:
         return None
     days = {pk: day.toordinal() if day else 0 for pk, day in rows}

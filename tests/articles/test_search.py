@@ -435,3 +435,26 @@ def test_printed_text_spans_are_the_normalised_ones():
                 text,
                 ws,
             )
+
+
+def test_scanning_a_small_archive_counts_as_checking_each_article(corpus):
+    """A small filtered archive is read once for both which articles match
+    and their term counts (PostgreSQL): the same matches and counts as
+    checking each article and counting apart."""
+    from articles.search.backends.base import SearchBackend
+
+    half = Article.objects.filter(pk__in=sorted(corpus)[::2])
+    engine = search.backend()
+    for q in ["县", "交城 扶贫", "扶贫 -交城", "PM2.5", "蛟龙", '"主题 党日"']:
+        query = search.parse_query(q)
+        rows, counts = engine.scan_counted(half, query)
+        plain_rows, plain_counts = SearchBackend.scan_counted(engine, half, query)
+        assert sorted(rows) == sorted(plain_rows), q
+        assert counts == plain_counts, q
+        terms = [t for t in q.split() if not t.startswith("-")]
+        excluded = [t[1:] for t in q.split() if t.startswith("-")]
+        expected = oracle(corpus, [t.strip('"') for t in terms], excluded)
+        if '"' not in q:
+            assert {pk for pk, _ in rows} == expected & set(
+                half.values_list("pk", flat=True)
+            ), q

@@ -136,6 +136,16 @@ class SearchBackend:
             return rows, None
         return rows, self.term_counts([pk for pk, _ in rows], terms)
 
+    def scan_counted(
+        self, articles: QuerySet, query: ParsedQuery
+    ) -> tuple[list, dict[int, tuple]]:
+        """The (id, date) rows of the articles of `articles` matching
+        `query`, each checked on its text, and their `term_counts`."""
+        matched = self.matching(query, articles, per_article=True)
+        rows = self.fetch(matched.order_by().values_list("pk", "pub_date"), "filter")
+        terms = [t.text for t in query.terms]
+        return rows, self.term_counts([pk for pk, _ in rows], terms)
+
     def among(self, articles: QuerySet, ids: list[int]) -> QuerySet:
         """`articles` with one of these ids (for `run`'s "ids" plan)."""
         return articles.filter(pk__in=self.id_set(ids))

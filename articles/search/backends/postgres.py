@@ -477,6 +477,42 @@ class PostgresBackend(SearchBackend):
             return list(days.items()), None
         return list(days.items()), grouped_counts([row[:1] + row[2:] for row in rows])
 
+    def scan_counted(self, articles, query):
+        """One read of each article's rows: a term is found where it is
+        counted, so the counts also say which articles match."""
+        inner, params = (
+            articles.order_by().values("id", "pub_date").query.sql_with_params()
+        )
+        terms = [t.text for t in query.terms]
+        checked = terms + [t.text for t in query.excluded]
+        counts, count_params = self.count_columns(checked, "c")
+        rows = _run(
+            f"SELECT a.id, a.pub_date, c.kind, length(c.text), {counts} "
+            f"FROM ({inner}) a JOIN articles_searchchunk c ON c.article_id = a.id",
+            [*count_params, *params],
+            "filter",
+        )
+        found: dict[int, list[bool]] = {}
+        days = {}
+        for pk, day, _, _, *n in rows:
+            days[pk] = day
+            seen = found.setdefault(pk, [False] * len(checked))
+            for i, k in enumerate(n):
+                seen[i] = seen[i] or k > 0
+        matches = {
+            pk
+            for pk, seen in found.items()
+            if all(seen[: len(terms)]) and not any(seen[len(terms) :])
+        }
+        counts = grouped_counts(
+            [
+                (pk, kind, length, *n[: len(terms)])
+                for pk, _, kind, length, *n in rows
+                if pk in matches
+            ]
+        )
+        return [(pk, days[pk]) for pk in matches], counts
+
     def count(self, queryset, plan=None):
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
         return _run(f"SELECT count(*) FROM ({sql}) c", params, plan)[0][0]
