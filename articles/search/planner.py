@@ -126,7 +126,7 @@ def _listed_page(
     `by_article`, from checking the text of each article of a small
     filtered archive); None when there are more than `cap`."""
     matched = backend().matching(query, base, per_article=by_article)
-    how = "filter" if by_article else "index"
+    how, ids = "filter" if by_article else "index", None
     if plan is not None and cap and plan.base_total < plan.total:
         # Filtered: the index's matches of the rarest term, listed first,
         # are checked against the filters and the other terms one by one
@@ -144,7 +144,9 @@ def _listed_page(
     # A relevance page of few matches is ranked on each one's term counts,
     # which come with the list.
     terms = [t.text for t in query.terms] if sort == "relevance" else []
-    if by_article and terms and plan and plan.base_total <= 2 * RANK_CAP:
+    if ids == []:
+        rows, counts = [], None  # the rarest term is nowhere: nothing to check
+    elif by_article and terms and plan and plan.base_total <= 2 * RANK_CAP:
         # A small filtered archive: each article's texts read once for both
         # whether it matches and its counts (a term counted is a term found).
         rows, counts = backend().scan_counted(base, query)
