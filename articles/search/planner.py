@@ -322,10 +322,11 @@ class _Walked:
 def _walk_to_count(
     base, query, needed: int, plan, titles: bool = False
 ) -> "_Walked | None":
-    """Walk newest first to COUNT_WALK matches (at least the `needed` the
-    caller's page takes), reading at most COUNT_READ articles beyond what
-    those need; None when even the needed ones are too far.  With
-    `titles`, the matches with every term in the headline block too."""
+    """Walk newest first to COUNT_WALK matches — FACET_WALK when the
+    count's hit rate is remembered — and at least the `needed` the caller's
+    page takes, reading at most WALK_MIN articles for the count (more only
+    as far as the page needs); None when even the needed ones are too far.
+    With `titles`, the matches with every term in the headline block too."""
     # The count's hit rate, when an earlier walk of the same search gave it,
     # needs no walk of its own: then only the page's and the facets'
     # matches are walked to.
