@@ -5,6 +5,7 @@ and the facet counts beside the results are both built from `DIMENSIONS`,
 so a new facet is one declaration here (and its label in templates, if it
 needs one of its own)."""
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import CharField, Count, F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.http import Http404
 from taggit.models import TaggedItem
@@ -21,6 +23,7 @@ from people.models import Byline
 
 from . import search, visibility
 from .models import Article
+from .search import compiled
 
 FACET_TOP = 12  # values listed per facet (dates list them all)
 
@@ -56,7 +59,9 @@ class Dimension:
     rows: Callable[[Scope], QuerySet] | None = None
     # … or, where a queryset cannot say it, the counted rows (v, l, n) as SQL.
     counts_sql: Callable[[Scope], tuple[str, list]] | None = None
-    counted: str = "pk"  # counted per value, distinct when not "pk"
+    # Counted per value: every row (`*`: the rows' own indexes can answer,
+    # no table read), or this column's distinct values.
+    counted: str = "*"
     # Dates list every value in calendar order, labelled by this pattern;
     # the rest their FACET_TOP commonest.
     date_label: str = ""
@@ -113,8 +118,13 @@ def _place_counts_sql(ids) -> tuple[str, list]:
     """The place facet, rolled up as the place filter is: a place counts
     each article named with it or with any confirmed place under it, once —
     read from each article's own copy of those places (`search_places`),
-    which is what the filter reads."""
-    ids_sql, ids_params = ids.query.sql_with_params()
+    which is what the filter reads.  `ids` as given (the id list's
+    subquery): through `Article.objects.filter(pk__in=ids)` each article
+    was looked up twice and the ids sorted by date first."""
+    if isinstance(ids, RawSQL):
+        ids_sql, ids_params = ids.sql, ids.params
+    else:
+        ids_sql, ids_params = ids.query.sql_with_params()
     return search.backend().place_counts_sql(ids_sql, FACET_TOP), list(ids_params)
 
 
@@ -139,7 +149,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "place",
         "地点",
         filter=_by_method(_filter_place),
-        counts_sql=lambda s: _place_counts_sql(s.articles.values("pk")),
+        counts_sql=lambda s: _place_counts_sql(s.ids),
     ),
     Dimension(
         "person",
@@ -242,32 +252,17 @@ ArticleFilter = type(
 def facet_counts(ids, params) -> dict[str, list[Facet]]:
     """Counts per dimension over `ids` (a list or a values("pk") queryset):
     the commonest values, dates all of them in calendar order."""
-    from . import search
-
     shown = [d for d in DIMENSIONS if not d.needs or params.get(d.needs)]
     if isinstance(ids, list) and not ids:  # `IN ()` cannot be compiled
         return {d.param: [] for d in shown}
     if isinstance(ids, list):
-        ids = search.id_set(ids)
-    scope = Scope(ids=ids, articles=Article.objects.filter(pk__in=ids))
-    # One statement for all the lists: each is a millisecond of work for
-    # the database but several for a round trip of its own.
-    parts, sql_params = [], []
-    for dim in shown:
-        if dim.counts_sql:
-            sql, part_params = dim.counts_sql(scope)
-        else:
-            rows = dim.rows(scope).annotate(
-                n=Count(dim.counted, distinct=dim.counted != "pk")
-            )
-            if not dim.date_label:
-                rows = rows.order_by("-n", "l")[:FACET_TOP]
-            sql, part_params = rows.query.sql_with_params()
-        parts.append(f"SELECT '{dim.param}', f.v, f.l, f.n FROM ({sql}) f")
-        sql_params.extend(part_params)
+        statement = _statement(tuple(d.param for d in shown), _cache_key())
+        sql, sql_params = statement.bind(ids)
+    else:
+        sql, sql_params = _union(shown, ids)
     facets: dict[str, list[Facet]] = {d.param: [] for d in shown}
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), sql_params)
+        cursor.execute(sql, sql_params)
         for name, value, label, n in cursor.fetchall():
             facets[name].append(Facet(name, str(value), str(label), n))
     # UNION ALL keeps no order: each list sorted again.
@@ -284,3 +279,37 @@ def facet_counts(ids, params) -> dict[str, list[Facet]]:
         else:
             found.sort(key=lambda f: (-f.count, f.label))
     return facets
+
+
+def _union(shown, ids) -> tuple[str, list]:
+    """One statement for all the lists (`ids` a subquery): each is a
+    millisecond of work for the database but several for a round trip of
+    its own."""
+    scope = Scope(ids=ids, articles=Article.objects.filter(pk__in=ids))
+    parts, sql_params = [], []
+    for dim in shown:
+        if dim.counts_sql:
+            sql, part_params = dim.counts_sql(scope)
+        else:
+            rows = dim.rows(scope).annotate(
+                n=Count(dim.counted, distinct=dim.counted != "*")
+            )
+            if not dim.date_label:
+                rows = rows.order_by("-n", "l")[:FACET_TOP]
+            sql, part_params = rows.query.sql_with_params()
+        parts.append(f"SELECT '{dim.param}', f.v, f.l, f.n FROM ({sql}) f")
+        sql_params.extend(part_params)
+    return " UNION ALL ".join(parts), sql_params
+
+
+def _cache_key() -> tuple:
+    # The compiled statement holds the article content type's id.
+    return (connection.alias, ContentType.objects.get_for_model(Article).pk)
+
+
+@functools.lru_cache(maxsize=16)
+def _statement(params: tuple[str, ...], key) -> compiled.Compiled:
+    """The facet statement for these dimensions over a list of ids,
+    compiled once (`search.compiled`)."""
+    shown = [d for d in DIMENSIONS if d.param in params]
+    return compiled.for_ids(lambda ids: _union(shown, ids))

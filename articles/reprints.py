@@ -69,7 +69,7 @@ _candidate_shingles = lru_cache(maxsize=1024)(packed_shingles)
 
 
 # The stored band keys depend on these: fixed seed and scheme (changing
-# them means computing every article's bands again, as migration 0020 did).
+# them means computing every article's bands again, as migration 0022 did).
 # The shingles are exact 64-bit integers already (`packed_shingles`), so
 # they go to datasketch unhashed (its 64-bit scheme mixes each value with
 # MurmurHash3's finalizer before the permutations, made for such input):

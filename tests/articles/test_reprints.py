@@ -130,7 +130,7 @@ def test_band_keys_are_the_stored_ones():
     """Every stored band key depends on the signature scheme (datasketch's
     64-bit permutations, seed 18, the shingles unhashed): a change in it —
     a datasketch release included — must come with a migration that
-    computes the keys again (as 0020 did), or no new article would ever
+    computes the keys again (as 0022 did), or no new article would ever
     match an archived one.  These are the keys of a text written here."""
     keys = reprints.body_band_keys(PARAS[0])
     assert len(keys) == reprints.BANDS

@@ -1,5 +1,6 @@
 """Search semantics against a plain-substring oracle, on both databases."""
 
+import importlib
 import random
 import re
 
@@ -431,3 +432,73 @@ def test_sql_lexemes_are_the_python_lexemes(corpus):
                 [norm, sorted(search.query.lexemes(norm))],
             )
             assert cursor.fetchone()[0], norm[:40]
+
+
+def test_printed_text_spans_are_the_normalised_ones():
+    """Highlighting finds the words in the printed text where that is exact
+    (see `search.highlight`): on random text full of characters that
+    normalise to others, to several, or combine with a neighbour, the spans
+    are the ones normalising the whole text gives."""
+    # (The package exports the function `highlight` under the module's name.)
+    marks = importlib.import_module("articles.search.highlight")
+
+    pool = list("交城县縣车間间业位的了，。、ＰＭ２．５pm2.5Pmab…℃°c①½ﬁ ") + [
+        "e\u0301",
+        "É",
+        "é",
+        "\u0301",
+        "가",
+        "\u1100\u1161",
+        "ㄱㅏ",
+        "𝐏",
+        "\u3000",
+        "“",
+        '"',
+    ]
+    words = [
+        ["交城"],
+        ["县"],
+        ["pm2.5"],
+        ["2.5", "pm"],
+        ["5°c"],
+        ["é"],
+        ["fi"],
+        ["..."],
+    ]
+    words += [["가"], ["p"], ['"'], [" "], ["间业", "业位的"]]
+    rng = random.Random(5)
+    # Half the texts without combining characters, which send a text the
+    # slow way whatever the words.
+    plain = [c for c in pool if c.isprintable() and len(c) == 1 and c != "\u0301"]
+    for i in range(3000):
+        chars = plain if i % 2 else pool
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 30)))
+        for ws in words:
+            ordered = sorted(set(ws), key=len, reverse=True)
+            assert marks._spans(text, ws) == marks._normalized_spans(text, ordered), (
+                text,
+                ws,
+            )
+
+
+def test_scanning_a_small_archive_counts_as_checking_each_article(corpus):
+    """A small filtered archive is read once for both which articles match
+    and their term counts (PostgreSQL): the same matches and counts as
+    checking each article and counting apart."""
+    from articles.search.backends.base import SearchBackend
+
+    half = Article.objects.filter(pk__in=sorted(corpus)[::2])
+    engine = search.backend()
+    for q in ["县", "交城 扶贫", "扶贫 -交城", "PM2.5", "蛟龙", '"主题 党日"']:
+        query = search.parse_query(q)
+        rows, counts = engine.scan_counted(half, query)
+        plain_rows, plain_counts = SearchBackend.scan_counted(engine, half, query)
+        assert sorted(rows) == sorted(plain_rows), q
+        assert counts == plain_counts, q
+        terms = [t for t in q.split() if not t.startswith("-")]
+        excluded = [t[1:] for t in q.split() if t.startswith("-")]
+        expected = oracle(corpus, [t.strip('"') for t in terms], excluded)
+        if '"' not in q:
+            assert {pk for pk, _ in rows} == expected & set(
+                half.values_list("pk", flat=True)
+            ), q

@@ -120,3 +120,28 @@ def broad_counts_are_estimated_within_ten_percent(archive, monkeypatch):
     assert checked == 20
     if connection.vendor == "postgresql":
         assert estimates >= 12
+
+
+def test_a_broad_count_is_walked_once_and_then_remembered(archive, monkeypatch):
+    """The count's walk (to COUNT_WALK matches) is kept with the statistics:
+    the same search again, or its next page, shows the same estimate and
+    walks only as far as its page and facets need (PostgreSQL)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lists every match and counts them")
+    monkeypatch.setattr(planner, "EXACT_CAP", 50)
+    monkeypatch.setattr(planner, "WALK_MIN", 100)
+    walks = []
+    walk = search.backend().walk_titled
+
+    def counted(*args, **kwargs):
+        walks.append(kwargs["size"])
+        return walk(*args, **kwargs)
+
+    monkeypatch.setattr(search.backend(), "walk_titled", counted)
+    first = shown({"q": "己庚辛"})
+    second = shown({"q": "己庚辛"})
+    assert first == second and first[1]
+    assert walks == [planner.COUNT_WALK, planner.FACET_WALK]
+    assert shown({"q": "己庚辛", "page": 2}) == first

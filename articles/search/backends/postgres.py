@@ -27,13 +27,13 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from ...models import Article
+from ...models import Article, SearchChunk
 from ..query import ParsedQuery, Term
-from .base import SearchBackend
+from .base import SearchBackend, grouped_counts
 
 # What the GIN indexes are built on (migration 0017): a query must name the
 # same expression for PostgreSQL to use them.
@@ -78,28 +78,46 @@ def _text_checks(query: ParsedQuery, kind: str | None, outer: str) -> tuple[str,
     return " AND ".join(checks) or "TRUE", params
 
 
-@contextmanager
-def _planner_off(*methods: str):
-    """A transaction in which PostgreSQL's planner may not use `methods`.
-    Inside an outer transaction this is a savepoint, which does not end a
-    SET LOCAL: the settings are put back on the way out, or every later
-    statement of that transaction (a test's, a facet count) would be
-    planned without them."""
-    settings = [f"enable_{m}" for m in methods]
-    # Nor parallel workers: starting one takes longer (15–30 ms) than these
-    # statements run, and the lexeme function's cost (migration 0017)
-    # would otherwise make PostgreSQL plan one for a short list.
+# Plan types PostgreSQL may not use for a statement (see the backend's
+# `run`): "index", the GIN index lists; "filter", the filters' own indexes
+# give the articles, each checked on its text; "walk", articles in date
+# order, each checked on its text; "ids", the articles of a list, each
+# looked up by key (`among`).
+_PLANS = {
+    "index": ("seqscan", "indexscan"),
+    "filter": ("seqscan", "hashjoin", "mergejoin"),
+    "walk": ("bitmapscan", "seqscan", "hashjoin", "mergejoin"),
+    "ids": ("bitmapscan", "seqscan", "hashjoin", "mergejoin"),
+}
+
+
+def _run(sql: str, params, plan: str | None = None) -> list[tuple]:
+    """The rows of one statement, planned without the plan types `plan`
+    names — and without parallel workers: starting one takes longer (15–30
+    ms) than these statements run, and the lexeme function's cost
+    (migration 0017) would otherwise make PostgreSQL plan one for a short
+    list.  The settings go with the statement in one round trip (a query
+    string of several statements is one transaction, in which SET LOCAL
+    holds): a transaction and two more statements around it cost five
+    round trips, a millisecond or more a search on a busy machine.  Inside
+    a transaction they are put back after it, or every later statement of
+    that transaction (a test's, a facet count) would be planned without
+    them."""
+    if plan is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    settings = [f"enable_{m}" for m in _PLANS[plan]]
     settings.append("max_parallel_workers_per_gather")
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("; ".join(f"SET LOCAL {s} = 0" for s in settings))
-        yield
-        # (After an error the savepoint's rollback undoes them itself.)
-        cursor.execute("; ".join(f"SET LOCAL {s} TO DEFAULT" for s in settings))
-
-
-def _index_only():
-    """See `PostgresBackend.index_plan`."""
-    return _planner_off("seqscan", "indexscan")
+    before = [f"SET LOCAL {s} = 0" for s in settings]
+    after = []
+    if connection.in_atomic_block:
+        after = [f"SET LOCAL {s} TO DEFAULT" for s in settings]
+    with connection.cursor() as cursor:
+        cursor.execute("; ".join([*before, sql, *after]), params)
+        for _ in before:
+            cursor.nextset()
+        return cursor.fetchall()
 
 
 def drop_gin_indexes() -> list[str]:
@@ -147,6 +165,10 @@ class _LexemeStats:
     articles: int
     # tsquery → share counted on the index, kept as long as the statistics
     measured: dict[str, float] = field(default_factory=dict)
+    # filters' statement → articles passing them (`filtered_total`), likewise
+    totals: dict[tuple, int] = field(default_factory=dict)
+    # (query, filters' statement) → a count's walk: (matches, articles read)
+    walks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
 
 
 def _lexeme_stats() -> "_LexemeStats | None":
@@ -194,17 +216,28 @@ def _measured_share(stats: _LexemeStats, term: Term) -> float:
     them does) costs a hundred milliseconds."""
     tsquery = _tsquery(term)
     if tsquery not in stats.measured:
-        with _index_only(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM articles_searchchunk "
-                f"WHERE {LEXEMES} @@ %s::tsquery LIMIT %s) c",
-                [tsquery, MEASURE_CAP],
-            )
-            rows = cursor.fetchone()[0]
+        rows = _run(
+            "SELECT count(*) FROM (SELECT 1 FROM articles_searchchunk "
+            f"WHERE {LEXEMES} @@ %s::tsquery LIMIT %s) c",
+            [tsquery, MEASURE_CAP],
+            "index",
+        )[0][0]
         if len(stats.measured) >= 10_000:  # bounded, whatever the traffic
             stats.measured.clear()
         stats.measured[tsquery] = min(1.0, rows / stats.articles)
     return stats.measured[tsquery]
+
+
+def _filters_key(queryset) -> tuple:
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    # By repr: a JSON parameter (the place filter's) is a new wrapper
+    # object each time, equal to none before it.
+    return (sql, tuple(repr(p) for p in params))
+
+
+def _walk_key(query: ParsedQuery, queryset) -> tuple:
+    terms = tuple(t.text for t in query.terms), tuple(t.text for t in query.excluded)
+    return (terms, _filters_key(queryset))
 
 
 def _by_first(pairs) -> dict[str, list[float]]:
@@ -307,39 +340,62 @@ class PostgresBackend(SearchBackend):
             f"SELECT m.id FROM ({lead_ids.sql}) AS m(id) "
             f"WHERE m.id IN ({inner}) AND {checks} LIMIT %s"
         )
-        with self.index_plan(), connection.cursor() as cursor:
-            # An article's headline block and body may both match: twice the rows.
-            cursor.execute(
-                sql, [*lead_ids.params, *inner_params, *check_params, 2 * limit]
-            )
-            found = dict.fromkeys(row[0] for row in cursor.fetchall())
-        return list(found)[:limit]
+        # An article's headline block and body may both match: twice the rows.
+        rows = _run(
+            sql, [*lead_ids.params, *inner_params, *check_params, 2 * limit], "index"
+        )
+        return list(dict.fromkeys(row[0] for row in rows))[:limit]
 
     def walk(self, ordered, query, *, offset, size, bound, kind=None):
         """Found by reading each article's text in date order — no index:
         for a term in a good share of the archive a page is found after a
         few hundred articles.  Each walked article is numbered as it is
         read, so the last match's number says how many were read."""
-        inner, params = ordered.values("id")[:bound].query.sql_with_params()
+        rows, cut = self._walk(ordered, query, offset + size, bound, kind, False)
+        ids = [row[0] for row in rows[offset:]]
+        if len(ids) == size:
+            return ids, False, rows[-1][1]
+        return ids, cut, bound if cut else None
+
+    def walk_titled(self, ordered, query, *, size, bound):
+        """In the same statement: each match's headline block is checked
+        for every term only once it is found to match."""
+        rows, cut = self._walk(ordered, query, size, bound, None, True)
+        ids = [row[0] for row in rows]
+        titled = [row[0] for row in rows if row[2]]
+        if len(ids) == size:
+            return ids, False, rows[-1][1], titled
+        return ids, cut, bound if cut else None, titled
+
+    def _walk(self, ordered, query, size, bound, kind, titles):
+        """Up to `size` matches (id, number read, [every term in the
+        headline block]) among the first `bound` articles of `ordered`, and
+        whether there were more articles than `bound`."""
+        # One article past `bound`, never checked, comes out after the
+        # matches when there is one and they are fewer than `size`: whether
+        # the walk was cut, without asking in a statement of its own.
+        inner, params = ordered.values("id")[: bound + 1].query.sql_with_params()
         checks, check_params = _text_checks(query, kind, "w")
+        title_sql, title_params = "", []
+        if titles:
+            sql, title_params = _text_checks(
+                ParsedQuery(terms=query.terms), SearchChunk.Kind.TITLE, "w"
+            )
+            title_sql = f", {sql}"
         # No ORDER BY outside: PostgreSQL does not see that the numbered
         # rows are still in date order and would sort all `bound` of them
         # before the first came out (130 ms for 5,000).  The rows come out
-        # in the inner order: under walk_plan the text check can only be a
+        # in the inner order: planned as a walk, the text check can only be a
         # nested loop, which keeps its outer side's order.
         sql = (
-            "SELECT w.id, w.n FROM (SELECT i.id, row_number() OVER () AS n "
-            f"FROM ({inner}) i) w WHERE {checks} LIMIT %s OFFSET %s"
+            f"SELECT w.id, w.n{title_sql} FROM (SELECT i.id, row_number() OVER () "
+            f"AS n FROM ({inner}) i) w WHERE w.n > %s OR ({checks}) LIMIT %s"
         )
-        with self.walk_plan(), connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *check_params, size, offset])
-            rows = cursor.fetchall()
-        ids = [row[0] for row in rows]
-        if len(ids) == size:
-            return ids, False, rows[-1][1]
-        # Short: either the matches ran out, or the walk stopped at `bound`.
-        cut = ordered.order_by()[bound : bound + 1].exists()
-        return ids, cut, bound if cut else None
+        rows = _run(sql, [*title_params, *params, bound, *check_params, size], "walk")
+        cut = bool(rows) and rows[-1][1] > bound
+        if cut:
+            rows.pop()
+        return rows, cut
 
     def in_place(self, articles, place_id):
         # jsonb containment, read from the row a walk reads anyway; a GIN
@@ -349,48 +405,117 @@ class PostgresBackend(SearchBackend):
 
     def place_counts_sql(self, ids_sql, limit):
         # Each article's own list (ids are distinct in it): no walk up the
-        # place tree, and the places table read by key for what is listed.
+        # place tree.  Counted by place id, commonest first; each place is
+        # then looked up only until the list is full (the incremental sort
+        # needs only the top counts' names): 14 look-ups rather than one
+        # per place named (544 for 100 articles; 2.9 → 1.1 ms at
+        # 1,000,000 articles).
         return (
-            "SELECT p.slug AS v, p.name AS l, COUNT(*) AS n "
-            "FROM articles_article a "
-            "CROSS JOIN LATERAL jsonb_array_elements_text(a.search_places) e(id) "
-            "JOIN articles_place p ON p.id = e.id::bigint AND p.is_confirmed "
-            f"WHERE a.id IN ({ids_sql}) "
-            f"GROUP BY p.slug, p.name ORDER BY n DESC, l LIMIT {int(limit)}"
+            "SELECT p.slug AS v, p.name AS l, c.n FROM ("
+            "SELECT e.value::bigint AS id, COUNT(*) AS n FROM articles_article a "
+            "CROSS JOIN LATERAL jsonb_array_elements(a.search_places) e "
+            f"WHERE a.id IN ({ids_sql}) GROUP BY 1 ORDER BY 2 DESC) c "
+            "CROSS JOIN LATERAL (SELECT p.slug, p.name FROM articles_place p "
+            "WHERE p.id = c.id AND p.is_confirmed) p "
+            f"ORDER BY c.n DESC, p.name LIMIT {int(limit)}"
         )
 
-    def id_set(self, ids):
+    id_set_sql = "SELECT unnest(%s::bigint[])"
+
+    def id_list(self, ids):
         # As an array literal: psycopg takes 1 ms to adapt 4,000 ints.
-        literal = "{" + ",".join(str(int(i)) for i in ids) + "}"
-        return RawSQL("SELECT unnest(%s::bigint[])", [literal])
+        return "{" + ",".join(str(int(i)) for i in ids) + "}"
 
     # --- planning ------------------------------------------------------------------
 
-    @contextmanager
-    def index_plan(self):
+    def run(self, sql, params, plan=None):
         """PostgreSQL may misjudge what `newsroom_lexemes(text) @@ query`
         costs without the index (the lexemes of every row's text, computed)
         and filter every row instead of asking the GIN index: 150 ms for a
-        term that is nowhere, growing with the archive.  Inside this block it may use only bitmap
-        scans, which is what the GIN index offers (2 ms)."""
-        with _index_only():
-            yield
+        term that is nowhere, growing with the archive.  Planned for
+        "index" it may use only bitmap scans, which is what the GIN index
+        offers (2 ms).  For "filter", the filters' own indexes (bitmap
+        scans: the place list's GIN) give the articles; each is checked by
+        its rows' index, never a scan or hash of every search row.  For
+        "walk", a term in a large share of the archive: a page is found
+        after a few dozen checks of each article's own chunks, while the GIN
+        index would list every match first."""
+        return _run(sql, params, plan)
 
-    @contextmanager
-    def filter_plan(self):
-        """The filters' own indexes (bitmap scans: the place list's GIN)
-        give the articles; each is checked by its rows' index, never a scan
-        or hash of every search row."""
-        with _planner_off("seqscan", "hashjoin", "mergejoin"):
-            yield
+    def fetch(self, queryset, plan=None):
+        sql, params = queryset.query.sql_with_params()
+        return _run(sql, params, plan)
 
-    @contextmanager
-    def walk_plan(self):
-        """For a term in a large share of the archive, a page is found after
-        a few dozen checks of each article's own chunks, while the GIN index
-        would list every match first."""
-        with _planner_off("bitmapscan", "seqscan", "hashjoin", "mergejoin"):
-            yield
+    def count_columns(self, terms, alias):
+        # In bytes: the length of UTF-8 text in characters is counted by
+        # reading it, in bytes it is known (480 matches' rows: 8.3 → 5.9 ms).
+        sql = ", ".join(
+            f"(octet_length({alias}.text) - octet_length(replace({alias}.text, %s, '')))"
+            " / octet_length(%s::text)"
+            for _ in terms
+        )
+        return sql, [t for t in terms for _ in (0, 1)]
+
+    def fetch_counted(self, queryset, plan, terms, limit):
+        """In one statement: the matches, kept apart (a materialised CTE),
+        joined to their rows for the counts only when there are no more
+        than `limit` of them — a round trip less a page of a rare term."""
+        sql, params = queryset.query.sql_with_params()
+        if not terms:
+            return _run(sql, params, plan), None
+        counts, count_params = self.count_columns(terms, "c")
+        rows = _run(
+            f"WITH m(id, day) AS MATERIALIZED ({sql}) "
+            f"SELECT m.id, m.day, c.kind, length(c.text), {counts} FROM m "
+            "LEFT JOIN articles_searchchunk c ON c.article_id = m.id "
+            "AND (SELECT count(*) FROM m) <= %s",
+            [*params, *count_params, limit],
+            plan,
+        )
+        days = dict((pk, day) for pk, day, *_ in rows)
+        if rows and rows[0][2] is None:
+            return list(days.items()), None
+        return list(days.items()), grouped_counts([row[:1] + row[2:] for row in rows])
+
+    def scan_counted(self, articles, query):
+        """One read of each article's rows: a term is found where it is
+        counted, so the counts also say which articles match."""
+        inner, params = (
+            articles.order_by().values("id", "pub_date").query.sql_with_params()
+        )
+        terms = [t.text for t in query.terms]
+        checked = terms + [t.text for t in query.excluded]
+        counts, count_params = self.count_columns(checked, "c")
+        rows = _run(
+            f"SELECT a.id, a.pub_date, c.kind, length(c.text), {counts} "
+            f"FROM ({inner}) a JOIN articles_searchchunk c ON c.article_id = a.id",
+            [*count_params, *params],
+            "filter",
+        )
+        found: dict[int, list[bool]] = {}
+        days = {}
+        for pk, day, _, _, *n in rows:
+            days[pk] = day
+            seen = found.setdefault(pk, [False] * len(checked))
+            for i, k in enumerate(n):
+                seen[i] = seen[i] or k > 0
+        matches = {
+            pk
+            for pk, seen in found.items()
+            if all(seen[: len(terms)]) and not any(seen[len(terms) :])
+        }
+        counts = grouped_counts(
+            [
+                (pk, kind, length, *n[: len(terms)])
+                for pk, _, kind, length, *n in rows
+                if pk in matches
+            ]
+        )
+        return [(pk, days[pk]) for pk in matches], counts
+
+    def count(self, queryset, plan=None):
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        return _run(f"SELECT count(*) FROM ({sql}) c", params, plan)[0][0]
 
     def estimated_share(self, query):
         """Terms taken as independent.  A term whose lexemes the statistics
@@ -410,6 +535,33 @@ class PostgresBackend(SearchBackend):
                 share *= _measured_share(stats, term)
         return share
 
+    def among(self, articles, ids):
+        # `= ANY` of an array the planner sees, not `IN (SELECT unnest…)`:
+        # with the latter it read a place's 509 articles for each of 255
+        # candidates (24 ms); by key, 1.4 ms.
+        return articles.filter(
+            RawSQL(
+                '"articles_article"."id" = ANY(%s::bigint[])',
+                [self.id_list(ids)],
+                output_field=BooleanField(),
+            )
+        )
+
+    def candidates(self, query, *, limit):
+        if not query.terms or _lexeme_stats() is None:
+            return None
+        shares = {
+            term: self.estimated_share(ParsedQuery(terms=[term]))
+            for term in query.terms
+        }
+        lead = min(query.terms, key=lambda t: shares[t])
+        if shares[lead] * self.article_total() > limit:
+            return None
+        # Two rows an article at most (headline block and body): more rows
+        # than that means more articles than `limit`.
+        ids = self.chunk_article_ids(lead, kind=None, limit=2 * limit + 2)
+        return (lead, ids) if len(ids) <= limit else None
+
     def article_total(self):
         stats = _lexeme_stats()
         return stats.articles if stats else None
@@ -422,6 +574,44 @@ class PostgresBackend(SearchBackend):
         if isinstance(plan, str):
             plan = json.loads(plan)
         return int(plan[0]["Plan"]["Plan Rows"])
+
+    def remembered_walk(self, query, queryset):
+        """Kept as long as the statistics (a few minutes), like the shares
+        and totals: the estimate of a broad search's count is its walk's hit
+        rate over 400 matches — up to 5,000 articles read, 40 ms at
+        1,000,000 articles for a term in 3–7% of them — and the same
+        search again (the next page, a reader coming back) reads only as
+        far as its page and its facets need.  Its count is the same
+        estimate each time, within the same error."""
+        stats = _lexeme_stats()
+        if stats is None:
+            return None
+        return stats.walks.get(_walk_key(query, queryset))
+
+    def remember_walk(self, query, queryset, matches, read):
+        stats = _lexeme_stats()
+        if stats is None:
+            return
+        if len(stats.walks) >= 10_000:  # bounded, whatever the traffic
+            stats.walks.clear()
+        stats.walks[_walk_key(query, queryset)] = (matches, read)
+
+    def filtered_total(self, queryset, *, exact_below):
+        """Kept as long as the statistics (a few minutes), like the lexeme
+        shares: the planner's inputs, not the counts shown — a statement
+        and a round trip less a search (its EXPLAIN, or a count of a
+        village's articles)."""
+        stats = _lexeme_stats()
+        if stats is None:
+            return super().filtered_total(queryset, exact_below=exact_below)
+        key = _filters_key(queryset)
+        if key not in stats.totals:
+            if len(stats.totals) >= 10_000:  # bounded, whatever the traffic
+                stats.totals.clear()
+            stats.totals[key] = super().filtered_total(
+                queryset, exact_below=exact_below
+            )
+        return stats.totals[key]
 
     def table_estimate(self, model):
         with connection.cursor() as cursor:

@@ -13,7 +13,6 @@ import json
 
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Value
-from django.db.models.expressions import RawSQL
 
 from ...models import SearchChunk
 from ..query import Term, index_tokens
@@ -103,5 +102,7 @@ class SQLiteBackend(SearchBackend):
             f"GROUP BY p.slug, p.name ORDER BY n DESC, l LIMIT {int(limit)}"
         )
 
-    def id_set(self, ids):
-        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
+    id_set_sql = "SELECT value FROM json_each(%s)"
+
+    def id_list(self, ids):
+        return json.dumps(list(ids))

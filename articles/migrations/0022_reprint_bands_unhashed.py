@@ -37,6 +37,6 @@ def recompute(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0019_search_lexemes_expression")]
+    dependencies = [("articles", "0021_article_search_covering")]
 
     operations = [migrations.RunPython(recompute, migrations.RunPython.noop)]

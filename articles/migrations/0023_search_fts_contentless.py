@@ -54,6 +54,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0021_lexemes_function_linear")]
+    dependencies = [("articles", "0022_reprint_bands_unhashed")]
 
     operations = [migrations.RunPython(forwards, backwards)]
