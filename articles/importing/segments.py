@@ -198,6 +198,12 @@ def join_continuations(
             )
             if not any(b for b in joined.bylines) and head.bylines:
                 joined.bylines = head.bylines
+            # A byline the headline block gave (□ 记者…) is in no segment:
+            # reading the joined body again would drop it as printed.
+            if head.byline_text and head.byline_text not in joined.byline_text:
+                joined.byline_text = " ".join(
+                    p for p in (joined.byline_text, head.byline_text) if p
+                )
             flags = [f for f in head.flags if f != POSSIBLE_CONTINUATION]
             joined.flags = list(dict.fromkeys([*flags, *joined.flags]))
             result.append(joined)

@@ -82,6 +82,16 @@ def test_structured_random_pages(text):
     assert parse(text) == first
 
 
+def test_a_joined_continuation_keeps_the_byline_the_headline_block_gave():
+    """Found by the property above: an article whose byline came from its
+    headline block (■ …记者…) and whose body then joined a continuation
+    lost the printed byline when the joined body was read again."""
+    text = "0000000000000\n00\n■一社记者赵一\n。"
+    page = parse(text)
+    assert_nothing_lost(text, page)
+    assert "■一社记者赵一" in page.articles[0].byline_text
+
+
 @SETTINGS
 @given(st.text(max_size=2000))
 def test_any_unicode(text):
